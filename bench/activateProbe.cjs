@@ -17,7 +17,8 @@ const vscode = new Proxy(
     EventEmitter,
     Disposable: class { static from() { return disposable; } constructor(f) { this.dispose = f; } },
     Uri: { joinPath: (...p) => ({ fsPath: p.map(String).join('/') }), file: (f) => ({ fsPath: f }) },
-    workspace: { getConfiguration: () => ({ get: (_k, d) => d, update: async () => undefined }), onDidChangeConfiguration: () => disposable },
+    // Any other member (an event such as onDidChangeWorkspaceFolders) is a stand-in that gives a disposable.
+    workspace: new Proxy({ getConfiguration: () => ({ get: (_k, d) => d, update: async () => undefined }), onDidChangeConfiguration: () => disposable, workspaceFolders: undefined }, { get: (t, p) => (p in t ? t[p] : deep()) }),
     // esbuild's ESM interop copies own properties only, so every namespace used must be listed.
     window: deep(),
     commands: deep(),

@@ -13,6 +13,7 @@ import { pickTimeframe } from './panels/pickTimeframe';
 import type { PanelState } from './panels/panelContext';
 import type { PanelRegistry } from './panels/panelRegistry';
 import { toggled } from './listSettingEdit';
+import { settingInEffect } from './settingInEffect';
 import { favouriteId, SECTION, type Settings } from './settings';
 import { setVolumeProfile } from './volumeProfileSetting';
 import { registerDebugStateFile } from './debugStateFile';
@@ -71,12 +72,13 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     const m = await resolveMarket(arg, on ? 'Add Favourite' : 'Remove Favourite');
     if (!m) return;
     const cfg = vscode.workspace.getConfiguration(SECTION);
-    const edit = toggled('favourites', cfg.get<unknown>('favourites'), favouriteId(m), on);
+    const { target, raw } = settingInEffect(cfg, 'favourites');
+    const edit = toggled('favourites', raw, favouriteId(m), on);
     if ('problem' in edit) {
       void vscode.window.showWarningMessage(edit.problem);
       return;
     }
-    await cfg.update('favourites', edit.next, vscode.ConfigurationTarget.Global);
+    await cfg.update('favourites', edit.next, target);
     tree.favouritesChanged();
   };
 

@@ -134,20 +134,26 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
     return out;
   };
 
+  // An exchange, or a favourite, listed twice gave the Markets view two rows of one id, which VS Code refuses (it showed none).
+  const exchangeIds = new Set<string>();
   const exchanges = list<ExchangeSettings>(
     'exchanges',
     (x, where) => {
+      let parsed: ExchangeSettings;
       try {
-        return parseExchangeSettings(x, where, (problem) => problems.push(problem));
+        parsed = parseExchangeSettings(x, where, (problem) => problems.push(problem));
       } catch (err) {
         return userMessage(err);
       }
+      if (exchangeIds.has(parsed.id)) return `${where}: "${parsed.id}" is listed above (an exchange is listed once: the first entry is used)`;
+      exchangeIds.add(parsed.id);
+      return parsed;
     },
     DEFAULTS.exchanges.map((id) => ({ id })),
   );
   const exchangeFallback = exchanges[0]?.id ?? DEFAULTS.defaultExchange;
   const defaultExchange = one('defaultExchange', (v): v is string => typeof v === 'string' && exchangeIdProblem(v) === undefined, 'a ccxt exchange id with live streams', exchangeFallback);
-  const favourites = list('favourites', marketRef, []);
+  const favourites = list('favourites', onceEach(marketRef), []);
   const names = new Set<string>();
   const aggregates = list(
     'aggregates',
@@ -223,6 +229,19 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
  */
 function marketRef(x: unknown, where: string): { exchange: string; symbol: string } | string {
   return parseLegRef(x) ?? `${where}: expected "exchange:SYMBOL" such as "binance:BTC/USDT" (a lowercase exchange id of 1 to ${MAX_EXCHANGE_ID_CHARS} letters and digits, a colon, and a symbol of 1 to ${MAX_SYMBOL_CHARS} characters, no control characters, none beyond U+FFFF), got ${show(x)}`;
+}
+
+/** `parse` refusing a market listed above in the same list. */
+function onceEach(parse: typeof marketRef): typeof marketRef {
+  const seen = new Set<string>();
+  return (x, where) => {
+    const m = parse(x, where);
+    if (typeof m === 'string') return m;
+    const id = `${m.exchange}:${m.symbol}`;
+    if (seen.has(id)) return `${where}: "${id}" is listed above`;
+    seen.add(id);
+    return m;
+  };
 }
 
 const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1e12;

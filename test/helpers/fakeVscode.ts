@@ -3,6 +3,10 @@ import Module from 'node:module';
 import * as path from 'node:path';
 
 const values = new Map<string, unknown>();
+/** The workspace's settings (.vscode/settings.json): where one is set, it is the value in effect. */
+const workspaceValues = new Map<string, unknown>();
+const WORKSPACE_TARGETS = new Set<unknown>([2, 3]);
+const inEffect = (key: string, fallback?: unknown) => (workspaceValues.has(key) ? workspaceValues.get(key) : values.has(key) ? values.get(key) : fallback);
 const FAKE_PATH = '/fake-vscode/index.js';
 
 /** The tree API's plain classes, enough for the Markets tree provider to run outside VS Code (tests, benchmarks). */
@@ -181,14 +185,14 @@ const fake = {
   },
   workspace: {
     getConfiguration: (section: string) => ({
-      get: (key: string, fallback?: unknown) => (values.has(`${section}.${key}`) ? values.get(`${section}.${key}`) : fallback),
-      update: (key: string, value: unknown) => {
-        values.set(`${section}.${key}`, value);
+      get: (key: string, fallback?: unknown) => inEffect(`${section}.${key}`, fallback),
+      /** To the user's settings unless the target is the workspace (or a folder of it). */
+      update: (key: string, value: unknown, target?: unknown) => {
+        (WORKSPACE_TARGETS.has(target) ? workspaceValues : values).set(`${section}.${key}`, value);
         configurationWrites.push(`${section}.${key}`);
         return Promise.resolve();
       },
-      /** One scope only: what is set is the user's value. */
-      inspect: (key: string) => ({ key: `${section}.${key}`, globalValue: values.get(`${section}.${key}`), workspaceValue: undefined }),
+      inspect: (key: string) => ({ key: `${section}.${key}`, globalValue: values.get(`${section}.${key}`), workspaceValue: workspaceValues.get(`${section}.${key}`) }),
     }),
   },
   window: {
@@ -234,11 +238,21 @@ M._cache[FAKE_PATH] = cached;
 /** The settings written by `update`, one entry per write, in order (a test may empty it). */
 export const configurationWrites: string[] = [];
 
-/** A setting as the last `setConfiguration` or a command's `update` left it. */
-export const configured = (key: string): unknown => values.get(key);
+/** A setting in effect (the workspace's value where it has one, else the user's) as the last `setConfiguration` or a command's `update` left it. */
+export const configured = (key: string): unknown => inEffect(key);
 
-/** Sets the user's settings (`{ "tradesuite.favourites": null }`); keys not given are unset. */
+/** A setting as the user's settings (`user`) or the workspace's hold it. */
+export const configuredIn = (scope: 'user' | 'workspace', key: string): unknown => (scope === 'user' ? values : workspaceValues).get(key);
+
+/** Sets the user's settings (`{ "tradesuite.favourites": null }`); keys not given are unset, in the workspace's settings too. */
 export function setConfiguration(settings: Record<string, unknown>): void {
   values.clear();
+  workspaceValues.clear();
   for (const [k, v] of Object.entries(settings)) values.set(k, v);
+}
+
+/** Sets the workspace's settings (after `setConfiguration`, which empties them): they override the user's. */
+export function setWorkspaceConfiguration(settings: Record<string, unknown>): void {
+  workspaceValues.clear();
+  for (const [k, v] of Object.entries(settings)) workspaceValues.set(k, v);
 }

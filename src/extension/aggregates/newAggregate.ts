@@ -5,10 +5,11 @@ import { legRef } from '../../core/aggregate/parseAggregateSetting';
 import type { MarketInfo } from '../../core/exchange/marketDataClient';
 import type { MarketsTreeProvider } from '../markets/marketsTreeProvider';
 import { appended } from '../listSettingEdit';
+import { settingInEffect } from '../settingInEffect';
 import { SECTION, type Settings } from '../settings';
 import { legChoices } from './defaultLegs';
 
-/** Adds an aggregate to `tradesuite.aggregates` (user settings); resolves to its name, or undefined when cancelled. */
+/** Adds an aggregate to `tradesuite.aggregates` (where it is in effect: the workspace's settings when they set it, else the user's); resolves to its name, or undefined when cancelled. */
 export async function newAggregate(tree: MarketsTreeProvider, settings: () => Settings): Promise<string | undefined> {
   const base = (await vscode.window.showInputBox({ title: 'New Aggregate (1/3): base currency', value: 'BTC', validateInput: (v) => (/^[A-Za-z0-9]{1,20}$/.test(v.trim()) ? undefined : 'letters and digits, e.g. BTC') }))?.trim().toUpperCase();
   if (!base) return undefined;
@@ -39,7 +40,8 @@ export async function newAggregate(tree: MarketsTreeProvider, settings: () => Se
   const quotes = new Set(lists.flatMap((l) => l.markets.filter((m) => legs.some((x) => x.exchange === l.exchange && x.symbol === m.symbol)).map((m) => m.quote)));
   const usdtIsUsd = quotes.has('USDT') && quotes.has('USD');
   const cfg = vscode.workspace.getConfiguration(SECTION);
-  const edit = appended('aggregates', cfg.get<unknown>('aggregates'), { name, legs: legs.map(legRef), ...(usdtIsUsd ? { usdtIsUsd: true } : {}) }, `the aggregate "${name}"`);
+  const { target, raw } = settingInEffect(cfg, 'aggregates');
+  const edit = appended('aggregates', raw, { name, legs: legs.map(legRef), ...(usdtIsUsd ? { usdtIsUsd: true } : {}) }, `the aggregate "${name}"`);
   if ('problem' in edit) {
     void vscode.window.showWarningMessage(edit.problem);
     return undefined;
@@ -52,7 +54,7 @@ export async function newAggregate(tree: MarketsTreeProvider, settings: () => Se
       resolve();
     });
   });
-  await cfg.update('aggregates', edit.next, vscode.ConfigurationTarget.Global);
+  await cfg.update('aggregates', edit.next, target);
   await applied;
   if (usdtIsUsd) void vscode.window.showInformationMessage(`${name}: its legs quote in USDT and USD, so USDT is counted as USD ("usdtIsUsd": true in the setting).`);
   return name;

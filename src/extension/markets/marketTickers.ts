@@ -164,6 +164,18 @@ export class MarketTickers {
   }
 
   dispose(): void {
+    this.release();
+  }
+
+  /**
+   * The engine was restarted (its subscriptions ended with it): every stream is let go, so the next `sync` subscribes
+   * again on the new engine. The prices held stay, as stale, until the new streams are live.
+   */
+  restarted(): void {
+    this.release();
+  }
+
+  private release(): void {
     for (const h of [...this.favourites.values(), ...this.groups.values()]) h.sub.dispose();
     this.favourites.clear();
     this.groups.clear();

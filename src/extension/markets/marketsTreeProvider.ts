@@ -166,11 +166,17 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     return this.tickers.holds(exchange);
   }
 
+  /**
+   * The engine was restarted (settings it is built from changed): everything read from the old one is read again, and
+   * the ticker streams of the rows showing are subscribed again on the new one (the old one's ended with it: kept,
+   * the favourites' and groups' prices froze and soon read as quiet, though the stream was gone).
+   */
   refresh(): void {
     this.loads = new Map();
     this.loaded = new Map();
     this.nodes.clear();
     this.drawnRecording.clear();
+    this.tickers.restarted();
     this.syncTickers();
     this.changed.fire(undefined);
   }

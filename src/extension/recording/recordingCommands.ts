@@ -7,6 +7,7 @@ import { isMarket } from '../markets/marketNodes';
 import type { MarketsTreeProvider } from '../markets/marketsTreeProvider';
 import type { PanelRegistry } from '../panels/panelRegistry';
 import { toggled } from '../listSettingEdit';
+import { settingInEffect } from '../settingInEffect';
 import { favouriteId, SECTION, type Settings } from '../settings';
 
 interface Deps {
@@ -32,14 +33,14 @@ export function registerRecordingCommands({ panels, tree, settings }: Deps): vsc
       return undefined;
     }
     const cfg = vscode.workspace.getConfiguration(SECTION);
-    const raw = cfg.get<unknown>('recording.markets');
+    const { target: scope, raw } = settingInEffect(cfg, 'recording.markets');
     const id = favouriteId(m);
     const edit = toggled('recording.markets', raw, id, on);
     if ('problem' in edit) {
       void vscode.window.showWarningMessage(edit.problem);
       return undefined;
     }
-    if (edit.next.length !== (Array.isArray(raw) ? raw.length : 0)) await cfg.update('recording.markets', edit.next, vscode.ConfigurationTarget.Global);
+    if (edit.next.length !== (Array.isArray(raw) ? raw.length : 0)) await cfg.update('recording.markets', edit.next, scope);
     // The settings' change event starts or stops the recorder (RecordingController.sync).
     if (!on && settings().recording.recordOpenMarkets && panels.all().some((p) => favouriteId(p.state) === id)) {
       void vscode.window.showInformationMessage(`${m.symbol} on ${m.exchange} is still recorded while a panel of it is open (tradesuite.recording.recordOpenMarkets).`);

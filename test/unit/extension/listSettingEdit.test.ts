@@ -4,9 +4,12 @@
  * was spread into its characters and written back, an object or null threw "not iterable"), and a list's entries the
  * command does not touch are kept as they were, even those the extension cannot read.
  */
-import { configured, setConfiguration, shownWarnings } from '../../helpers/fakeVscode';
+import { configured, configuredIn, setConfiguration, setWorkspaceConfiguration, shownWarnings } from '../../helpers/fakeVscode';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { registerCommands } from '../../../src/extension/commands';
+import type { EngineHost } from '../../../src/extension/engineHost';
+import type { AlertsController } from '../../../src/extension/alerts/alertsController';
 import { appended, toggled } from '../../../src/extension/listSettingEdit';
 import type { MarketsTreeProvider } from '../../../src/extension/markets/marketsTreeProvider';
 import type { PanelRegistry } from '../../../src/extension/panels/panelRegistry';
@@ -64,6 +67,53 @@ describe('a command editing a list setting the user wrote by hand', () => {
       assert.deepEqual(configured('tradesuite.recording.markets'), ['binance:BTC/USDT', 5, 'binance:ETH/USDT']);
       await vscode.commands.executeCommand('tradesuite.stopRecording', eth);
       assert.deepEqual(configured('tradesuite.recording.markets'), ['binance:BTC/USDT', 5]);
+    });
+  });
+
+  describe('a list the workspace settings set (they override the user settings)', () => {
+    let commands: vscode.Disposable[] = [];
+    let favouritesRedrawn = 0;
+    beforeEach(() => {
+      favouritesRedrawn = 0;
+      const panels = { active: undefined, all: () => [] } as unknown as PanelRegistry;
+      const tree = { favouritesChanged: () => favouritesRedrawn++ } as unknown as MarketsTreeProvider;
+      const settings = () => readSettings().settings;
+      commands = [
+        ...registerCommands({ engine: {} as EngineHost, panels, tree, settings, output: {} as vscode.LogOutputChannel, alerts: {} as AlertsController }),
+        ...registerRecordingCommands({ panels, tree, settings }),
+      ];
+    });
+    afterEach(() => commands.forEach((c) => c.dispose()));
+    const sol = { exchange: 'binance', symbol: 'SOL/USDT' };
+    const btc = { exchange: 'binance', symbol: 'BTC/USDT' };
+
+    it('Add / Remove Favourite edit the list in effect, the workspace one, and leave the user list as it was', async () => {
+      setConfiguration({ 'tradesuite.favourites': ['binance:ETH/USDT'] });
+      setWorkspaceConfiguration({ 'tradesuite.favourites': ['binance:BTC/USDT'] });
+      await vscode.commands.executeCommand('tradesuite.addFavourite', sol);
+      assert.deepEqual(readSettings().settings.favourites, [btc, sol], 'the favourite added shows');
+      await vscode.commands.executeCommand('tradesuite.removeFavourite', btc);
+      assert.deepEqual(readSettings().settings.favourites, [sol], 'the favourite removed goes');
+      assert.deepEqual(configuredIn('workspace', 'tradesuite.favourites'), ['binance:SOL/USDT']);
+      assert.deepEqual(configuredIn('user', 'tradesuite.favourites'), ['binance:ETH/USDT'], "the user's own favourites kept");
+      assert.equal(favouritesRedrawn, 2);
+    });
+
+    it('without a workspace value, the user settings are edited', async () => {
+      setConfiguration({ 'tradesuite.favourites': ['binance:ETH/USDT'] });
+      await vscode.commands.executeCommand('tradesuite.addFavourite', sol);
+      assert.deepEqual(configuredIn('user', 'tradesuite.favourites'), ['binance:ETH/USDT', 'binance:SOL/USDT']);
+      assert.equal(configuredIn('workspace', 'tradesuite.favourites'), undefined);
+    });
+
+    it('Record / Stop Recording edit the recorded markets in effect, the workspace list, and leave the user list as it was', async () => {
+      setConfiguration({ 'tradesuite.recording.markets': ['binance:ETH/USDT'] });
+      setWorkspaceConfiguration({ 'tradesuite.recording.markets': ['binance:BTC/USDT'] });
+      await vscode.commands.executeCommand('tradesuite.startRecording', sol);
+      await vscode.commands.executeCommand('tradesuite.stopRecording', btc);
+      assert.deepEqual(readSettings().settings.recording.markets, [sol]);
+      assert.deepEqual(configuredIn('user', 'tradesuite.recording.markets'), ['binance:ETH/USDT']);
+      assert.deepEqual(configuredIn('workspace', 'tradesuite.recording.markets'), ['binance:SOL/USDT']);
     });
   });
 });

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { setConfiguration } from '../../helpers/fakeVscode';
+import type * as vscode from 'vscode';
+import type { EngineHost } from '../../../src/extension/engineHost';
+import { MarketsTreeProvider } from '../../../src/extension/markets/marketsTreeProvider';
 import { readSettings } from '../../../src/extension/settings';
 import { SettingsProblemReporter } from '../../../src/extension/settingsProblems';
 import { BOOK_DEPTH } from '../../../src/shared/util/bookDepth';
@@ -63,6 +66,33 @@ describe('settings', () => {
       assert.deepEqual(r.settings.exchanges, [{ id: 'binance', endpoint: 'http://127.0.0.1:8765' }, { id: 'kraken' }]);
       assert.match(r.problems[0]!, /tradesuite\.exchanges\[0\]: "constructor" is not a ccxt exchange id/);
       assert.match(r.problems[1]!, /tradesuite\.exchanges\[1\]\.endpoint: expected an http\(s\) URL/);
+    });
+
+    it('an exchange or a favourite listed twice is named and left out, its first entry kept (the Markets view cannot show two rows of one id: it showed none)', async () => {
+      const r = problemsFor({
+        'tradesuite.exchanges': ['binance', { id: 'coinbase' }, { id: 'binance', endpoint: 'http://127.0.0.1:8765' }],
+        'tradesuite.favourites': ['binance:BTC/USDT', 'binance:ETH/USDT', 'binance:BTC/USDT'],
+      });
+      assert.deepEqual(r.settings.exchanges, [{ id: 'binance' }, { id: 'coinbase' }]);
+      assert.deepEqual(r.settings.favourites, [{ exchange: 'binance', symbol: 'BTC/USDT' }, { exchange: 'binance', symbol: 'ETH/USDT' }]);
+      assert.deepEqual(r.problems, [
+        'tradesuite.exchanges[2]: "binance" is listed above (an exchange is listed once: the first entry is used); left out',
+        'tradesuite.favourites[2]: "binance:BTC/USDT" is listed above; left out',
+      ]);
+      // Every row of the Markets view has an id of its own (VS Code refuses a repeated one: "Element with id … is already registered").
+      const engine = { hub: { markets: () => Promise.resolve([]) }, warm: () => undefined, recordingRoot: '/nonexistent', clickHouse: undefined } as unknown as EngineHost;
+      const tree = new MarketsTreeProvider(engine, () => r.settings, { get: () => undefined, update: () => Promise.resolve(), keys: () => [] } as unknown as vscode.Memento);
+      try {
+        const roots = await tree.getChildren();
+        const favourites = roots.find((n) => n.kind === 'favourites');
+        assert.ok(favourites);
+        for (const rows of [roots, await tree.getChildren(favourites)]) {
+          const ids = rows.map((n) => tree.getTreeItem(n).id);
+          assert.deepEqual(ids, [...new Set(ids)]);
+        }
+      } finally {
+        tree.dispose();
+      }
     });
 
     it("an option that turns off ccxt's order-book check (watchOrderBook.checksum and the like) is named and left out; the exchange and its other options stay", () => {

@@ -12,7 +12,8 @@ const KEYS = Object.keys(DEFAULTS) as Key[];
 
 const exchangeId = fc.constantFrom(...CCXT_PRO_EXCHANGES);
 const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
-  exchanges: fc.array(fc.oneof(exchangeId, fc.record({ id: fc.constantFrom('binance', 'coinbase'), endpoint: fc.constantFrom('http://127.0.0.1:8765', 'https://proxy.example.com/binance'), sandbox: fc.boolean() }, { requiredKeys: ['id'] })), { maxLength: 5 }),
+  // Each exchange once (one listed twice is reported).
+  exchanges: fc.uniqueArray(fc.oneof(exchangeId, fc.record({ id: fc.constantFrom('binance', 'coinbase'), endpoint: fc.constantFrom('http://127.0.0.1:8765', 'https://proxy.example.com/binance'), sandbox: fc.boolean() }, { requiredKeys: ['id'] })), { maxLength: 5, selector: (e) => (typeof e === 'string' ? e : e.id) }),
   defaultExchange: exchangeId,
   defaultTimeframe: fc.constantFrom(...TIMEFRAMES),
   historyBars: fc.integer({ min: 1, max: 5000 }),
@@ -26,7 +27,7 @@ const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
   'recording.clickhouse.url': fc.constantFrom('http://127.0.0.1:8123', 'https://ch.example.com:8443/', 'http://[::1]:8123'),
   'recording.clickhouse.database': fc.constantFrom('tradesuite', 'market_data', '_rec2'),
   'recording.clickhouse.user': fc.constantFrom('', 'default', 'recorder'),
-  favourites: fc.array(fc.tuple(exchangeId, fc.constantFrom('BTC/USDT', 'ETH/BTC', 'SOL/USDC:USDC')).map(([e, s]) => `${e}:${s}`), { maxLength: 5 }),
+  favourites: fc.uniqueArray(fc.tuple(exchangeId, fc.constantFrom('BTC/USDT', 'ETH/BTC', 'SOL/USDC:USDC')).map(([e, s]) => `${e}:${s}`), { maxLength: 5 }),
   'chart.emaPeriods': fc.array(fc.integer({ min: 1, max: 1000 }), { maxLength: 5 }),
   'chart.showVolume': fc.boolean(),
   'panels.keepHiddenPages': fc.boolean(),
