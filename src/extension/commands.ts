@@ -119,12 +119,15 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('tradesuite.toggleSessionProfile', () => setVolumeProfile(settings().footprint.volumeProfile === 'session' ? 'visible' : 'session')),
     vscode.commands.registerCommand('tradesuite.reconnect', () => {
       const targets = panels.active ? [panels.active] : panels.all();
-      if (!deps.engine.started) return;
+      if (!deps.engine.started || targets.length === 0) {
+        void vscode.window.showInformationMessage('TradeSuite: nothing to reconnect: no chart, order book, DOM, tape or heatmap is open.');
+        return;
+      }
       const hub = deps.engine.hub;
       for (const p of targets) {
         for (const kind of ['trades', 'orderbook', 'ticker'] as const) hub.reconnect({ kind, exchange: p.state.exchange, symbol: p.state.symbol });
       }
-      deps.output.info(`reconnect requested for ${targets.map((p) => p.panel.title).join(', ') || 'no panel'}`);
+      deps.output.info(`reconnect requested for ${targets.map((p) => p.panel.title).join(', ')}`);
     }),
     vscode.commands.registerCommand('tradesuite.refreshMarkets', () => tree.downloadAgain()),
     vscode.commands.registerCommand('tradesuite.showLog', () => deps.output.show()),

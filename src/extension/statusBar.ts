@@ -19,6 +19,12 @@ export function statusText(state: PanelState, connection: ConnectionStatus): str
   return `${ICONS[connection]} ${state.symbol}${state.kind === 'chart' ? ` ${state.timeframe}` : ''} · ${marketPlace(state.exchange)}`;
 }
 
+/** What a click on the item does, said in its tooltip: a chart's changes its timeframe, another panel's reconnects. */
+export function statusTooltip(state: PanelState, connection: ConnectionStatus): string {
+  const click = state.kind === 'chart' ? 'Click to change the timeframe.' : `Click to reconnect ${state.symbol}'s streams (shared by every panel and rule on this market).`;
+  return `TradeSuite: ${state.symbol} on ${marketPlace(state.exchange)} — ${connection}. ${click}`;
+}
+
 /** Shows the focused panel's market and connection; hidden when no TradeSuite panel is focused. */
 export function createStatusBar(panels: PanelRegistry): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('tradesuite.market', vscode.StatusBarAlignment.Left, 50);
@@ -31,7 +37,7 @@ export function createStatusBar(panels: PanelRegistry): vscode.Disposable {
     }
     const state = p.state;
     item.text = statusText(state, p.connection);
-    item.tooltip = `TradeSuite: ${state.symbol} on ${marketPlace(state.exchange)} — ${p.connection}. Click to change the timeframe.`;
+    item.tooltip = statusTooltip(state, p.connection);
     item.command = state.kind === 'chart' ? 'tradesuite.changeTimeframe' : 'tradesuite.reconnect';
     item.show();
   };

@@ -148,6 +148,9 @@ const warnings: string[] = [];
 /** The quick picks created so far, newest last, and the warning messages shown. */
 export const shownQuickPicks = (): ReadonlyArray<FakeQuickPick<unknown>> => quickPicks;
 export const shownWarnings = (): readonly string[] => warnings;
+const infoMessages: string[] = [];
+/** Every information notification shown through the fake, oldest first. */
+export const shownInformation = (): readonly string[] => infoMessages;
 const errorMessages: string[] = [];
 /** Every error notification shown through the fake, oldest first. */
 export const shownErrors = (): readonly string[] => errorMessages;
@@ -202,6 +205,7 @@ const fake = {
       quickPicks.push(qp);
       return qp;
     },
+    showInformationMessage: (message: string) => (infoMessages.push(message), Promise.resolve(undefined)),
     showWarningMessage: (message: string) => (warnings.push(message), Promise.resolve(undefined)),
     showErrorMessage: (message: string) => (errorMessages.push(message), Promise.resolve(undefined)),
     setStatusBarMessage: (message: string) => (statusMessages.push(message), { dispose: () => undefined }),
