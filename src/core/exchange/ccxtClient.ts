@@ -45,6 +45,7 @@ import { NewLiquidations } from './newLiquidations';
 import { PriceReferences } from './priceReference';
 import { RecentIds } from './recentIds';
 import { RestTradeListing } from './restTradeListing';
+import { withListedRows } from './listedRows';
 import { tickerSymbolsToRelease } from './sharedTickerTopics';
 import { unWatchLiquidations } from './unwatchLiquidations';
 import { socketReport, type SocketReport } from './socketReport';
@@ -224,7 +225,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const rows: unknown = await this.rest(symbol, () => ex.fetchTrades(symbol, since, limit, until === undefined ? {} : { until }));
     const ctx = this.tradeContext(ex, symbol, false);
     const listed = Array.isArray(rows) ? (this.tradeListings.get(ex)?.inExchangeOrder(rows) ?? rows) : [];
-    return this.keepValid(listed, (row) => checkTrade(row, ctx), `trades ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
+    // A row dropped still counts toward the page: a full page less it is no end of the trades to the pagers.
+    return withListedRows(this.keepValid(listed, (row) => checkTrade(row, ctx), `trades ${symbol}`).sort((a, b) => a.timestamp - b.timestamp), listed.length);
   }
 
   async watchTrades(symbol: string): Promise<Trade[]> {
