@@ -217,7 +217,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = await this.withMarkets();
     const rows: unknown = await this.rest(symbol, () => ex.fetchOHLCV(symbol, timeframe, since, limit));
     const ctx = this.context(ex, symbol, false);
-    return this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkCandleRow(row, ctx), `${timeframe} candles ${symbol}`);
+    const listed = Array.isArray(rows) ? rows : [];
+    // A row dropped is a bar the exchange has that could not be read, not an empty period: see listedRows.
+    return withListedRows(this.keepValid(listed, (row) => checkCandleRow(row, ctx), `${timeframe} candles ${symbol}`), listed.length);
   }
 
   async fetchTrades(symbol: string, since: number | undefined, limit: number, until?: number): Promise<Trade[]> {
