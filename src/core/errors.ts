@@ -70,6 +70,16 @@ export class NoDerivativesLegError extends TradeSuiteError {
   }
 }
 
+/**
+ * The exchange's markets answer listed no market it can trade (an empty list under maintenance, an answer cut short
+ * by a proxy): no listing, which the markets in use are never replaced by. Worth asking again later (a server error).
+ */
+export class EmptyMarketsError extends TradeSuiteError {
+  constructor(readonly exchange: string, readonly listed: number) {
+    super(`${exchange}'s markets answer listed no market${listed > 0 ? ` that could be read (${listed} listed, none valid)` : ''}: not taken as its listing; asked again later`);
+  }
+}
+
 export class InvalidDataError extends TradeSuiteError {
   constructor(readonly where: string, readonly detail: string) {
     super(`Invalid data from ${where}: ${detail}`);

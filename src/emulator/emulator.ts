@@ -19,6 +19,7 @@ import type { LivenessRules } from './wsLiveness';
 import { createProtocol } from './protocols';
 import { TICKER_BATCH_MS } from './coinbase/tickerBatch';
 import type { RestResult } from './restResult';
+import type { Json } from './json';
 import { pathToTrades } from './script';
 import { SymbolMarket } from './symbolMarket';
 import { checkReplayOptions, planReplay, Replay } from './replay/replay';
@@ -129,6 +130,8 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
   private readonly protocol: ExchangeProtocol;
   private readonly http: HttpFront;
   private readonly restCounts: Record<string, number> = {};
+  /** Changes to the body of a coming successful REST answer, by path (see alterNextRest). */
+  private readonly restAlters: { readonly path: string; readonly alter: (body: Json) => Json }[] = [];
   private restLogEntries: RestLogEntry[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly intervals = new Set<NodeJS.Timeout>();
@@ -555,8 +558,18 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.faults.addRestFault(fault, fault.symbol === undefined ? undefined : this.marketId(fault.symbol));
   }
 
+  /**
+   * The next successful REST answer whose path ends with `path` has its JSON body replaced by `alter(body)`: a row of
+   * the wrong type, a NaN price, an answer cut short, as a real exchange (or a proxy before it) may send. For tests
+   * (not on the control API); cleared by clearFaults.
+   */
+  alterNextRest(path: string, alter: (body: Json) => Json): void {
+    this.restAlters.push({ path, alter });
+  }
+
   /** Removes the delay and pending REST faults. */
   clearFaults(): void {
+    this.restAlters.length = 0;
     this.faults.clear();
   }
 
@@ -838,7 +851,9 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.restCounts[url.pathname] = (this.restCounts[url.pathname] ?? 0) + 1;
     this.emitStats();
     const fault = this.protocol.isRestPath(url.pathname) ? this.faults.takeRestFault(url) : undefined;
-    const result: RestResult = fault ? this.protocol.restFault(fault.status, fault.retryAfterSec, url.pathname) : this.protocol.handleRest(method, url);
+    let result: RestResult = fault ? this.protocol.restFault(fault.status, fault.retryAfterSec, url.pathname) : this.protocol.handleRest(method, url);
+    const alter = result.status === 200 ? this.restAlters.findIndex((a) => url.pathname.endsWith(a.path)) : -1;
+    if (alter >= 0) result = { ...result, body: (this.restAlters.splice(alter, 1)[0] as (typeof this.restAlters)[number]).alter(result.body) };
     this.logRest({ at: Date.now(), path: url.pathname, status: result.status });
     const send = () => {
       // A server stamps its answers with its own clock: a client can tell from them how far its clock is off.

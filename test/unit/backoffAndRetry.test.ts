@@ -157,3 +157,30 @@ describe('REST pause (Retry-After) and server errors', () => {
     for (const s of sent.slice(1)) assert.ok(s.at >= pausedUntil, `${s.who} went out ${pausedUntil - s.at} ms before the pause ended`);
   });
 });
+
+describe('a request aborted while it waits for a slot', () => {
+  it('leaves the queue at once and is never sent; the slot goes to the next caller', async () => {
+    const semaphore = new Semaphore(1);
+    const opts = { semaphore, gate: new RestGate('test'), backoff: fast, rateLimitBackoff: fast, maxAttempts: 3, maxWaitMs: 60_000, log: silentLogger };
+    let releaseFirst!: () => void;
+    const first = requestWithRetry('first', () => new Promise<string>((resolve) => (releaseFirst = () => resolve('first'))), opts);
+    const sent: string[] = [];
+    const abort = new AbortController();
+    const aborted = requestWithRetry('aborted', async () => {
+      sent.push('aborted');
+      return 'aborted';
+    }, { ...opts, signal: abort.signal });
+    const next = requestWithRetry('next', async () => {
+      sent.push('next');
+      return 'next';
+    }, opts);
+    await new Promise((r) => setImmediate(r));
+    abort.abort();
+    // Rejected while the first request still holds the slot: its consumer left, it waits for nothing.
+    await assert.rejects(aborted, /abort/i);
+    releaseFirst();
+    assert.deepEqual(await Promise.all([first, next]), ['first', 'next']);
+    assert.deepEqual(sent, ['next'], 'the aborted request was never sent');
+    assert.equal(semaphore.inUse, 0);
+  });
+});

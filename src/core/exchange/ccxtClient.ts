@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { InvalidDataError, OrderBookGapError, TradeSuiteError, TradesOverflowError, TradesSocketLostError, UnsupportedStreamError } from '../errors';
+import { EmptyMarketsError, InvalidDataError, OrderBookGapError, TradeSuiteError, TradesOverflowError, TradesSocketLostError, UnsupportedStreamError } from '../errors';
 import { EVERY_SYMBOL, symbolsKey, symbolsOf, type StreamKind } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
@@ -45,6 +45,7 @@ import { NewLiquidations } from './newLiquidations';
 import { PriceReferences } from './priceReference';
 import { RecentIds } from './recentIds';
 import { RestTradeListing } from './restTradeListing';
+import { withListedRows } from './listedRows';
 import { tickerSymbolsToRelease } from './sharedTickerTopics';
 import { unWatchLiquidations } from './unwatchLiquidations';
 import { socketReport, type SocketReport } from './socketReport';
@@ -216,7 +217,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = await this.withMarkets();
     const rows: unknown = await this.rest(symbol, () => ex.fetchOHLCV(symbol, timeframe, since, limit));
     const ctx = this.context(ex, symbol, false);
-    return this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkCandleRow(row, ctx), `${timeframe} candles ${symbol}`);
+    const listed = Array.isArray(rows) ? rows : [];
+    // A row dropped is a bar the exchange has that could not be read, not an empty period: see listedRows.
+    return withListedRows(this.keepValid(listed, (row) => checkCandleRow(row, ctx), `${timeframe} candles ${symbol}`), listed.length);
   }
 
   async fetchTrades(symbol: string, since: number | undefined, limit: number, until?: number): Promise<Trade[]> {
@@ -224,7 +227,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const rows: unknown = await this.rest(symbol, () => ex.fetchTrades(symbol, since, limit, until === undefined ? {} : { until }));
     const ctx = this.tradeContext(ex, symbol, false);
     const listed = Array.isArray(rows) ? (this.tradeListings.get(ex)?.inExchangeOrder(rows) ?? rows) : [];
-    return this.keepValid(listed, (row) => checkTrade(row, ctx), `trades ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
+    // A row dropped still counts toward the page: a full page less it is no end of the trades to the pagers.
+    return withListedRows(this.keepValid(listed, (row) => checkTrade(row, ctx), `trades ${symbol}`).sort((a, b) => a.timestamp - b.timestamp), listed.length);
   }
 
   async watchTrades(symbol: string): Promise<Trade[]> {
@@ -642,10 +646,13 @@ export class CcxtMarketDataClient implements MarketDataClient {
       return (this.listing = this.marketInfos(ex));
     }
     await ex.loadMarkets(this.marketsFailed);
+    const listing = this.marketInfos(ex);
+    // Thrown, so loadMarkets() forgets this load and the next asks again (ccxt reloads: marketsFailed).
+    if (listing.length === 0) throw new EmptyMarketsError(this.exchangeId, Object.keys(ex.markets ?? {}).length);
     this.marketsFailed = false;
     this.recheck.loaded(this.clock.now());
     this.track(this.saveMarketsSoon(ex));
-    return (this.listing = this.marketInfos(ex));
+    return (this.listing = listing);
   }
 
   /** A REST call for one market: refused at once when the market is known gone; a BadSymbol answer doubts its listing. */
@@ -704,6 +711,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
     try {
       fresh = await this.createExchange();
       await fresh.loadMarkets();
+      // An answer listing no market would take every market in use away (their streams failed as delisted).
+      if (!listsAMarket(fresh)) throw new EmptyMarketsError(this.exchangeId, Object.keys(fresh.markets ?? {}).length);
       await afterEventLoopTurn();
       const before = this.listing;
       ex.setMarkets(Object.values(fresh.markets ?? {}) as never, fresh.currencies as never);
@@ -857,6 +866,12 @@ function emptyTradeCache(ex: ProExchange, symbol: string): void {
 function tradeCacheSize(ex: ProExchange): number {
   const limit = (ex as unknown as { options?: Record<string, unknown> }).options?.['tradesLimit'];
   return typeof limit === 'number' && Number.isInteger(limit) && limit > 0 ? limit : 1000;
+}
+
+/** Whether ccxt's markets hold one market the boundary takes (checked as marketInfos does, up to the first). */
+function listsAMarket(ex: ProExchange): boolean {
+  for (const m of Object.values((ex.markets ?? {}) as Record<string, unknown>)) if (checkMarket(m, ex.precisionMode).ok) return true;
+  return false;
 }
 
 /** Whether the exchange's markets list `symbol` as trading (ccxt's `active` is undefined when it cannot tell). */

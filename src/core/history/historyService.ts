@@ -17,6 +17,7 @@ import { foldBars } from '../candles/seamPlan';
 import { withEmptyPeriods } from '../candles/candleSeries';
 import { systemClock, type Clock } from '../util/clock';
 import { RestGate } from './restGate';
+import { listedRows } from '../exchange/listedRows';
 import { requestWithRetry, type RetryNotice, type RetryOptions } from './requestWithRetry';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 
@@ -57,6 +58,8 @@ export interface RequestContext {
   readonly onMissing?: (from: number, until: number) => void;
   /** candlesBetween: the exchange gave a bar at or after `until` (left out), so it had reached that time when it answered. */
   readonly onBarPastUntil?: (time: number) => void;
+  /** candlesBetween: a page listed a bar that could not be read (dropped, named in the log): its bucket is not an empty period. */
+  readonly onUnreadBars?: () => void;
 }
 
 /** REST history for the candle factories: cache first, then a REST top-up, with per-exchange limits and retries. */
@@ -100,12 +103,22 @@ export class HistoryService {
    * The newest `depth` closed bars before `until` (cached, topped up over REST), the REST part (`fresh`) the cache
    * lacks, and whether `bars` are all there are before `until` (the span reached the exchange's history start).
    */
-  private async gather(key: CandleKey, until: number, depth: number, ctx: RequestContext, read?: readonly Candle[]): Promise<{ bars: Candle[]; fresh: Candle[]; fromStart: boolean }> {
+  private async gather(key: CandleKey, until: number, depth: number, asked: RequestContext, read?: readonly Candle[]): Promise<{ bars: Candle[]; fresh: Candle[]; fromStart: boolean }> {
     const floor = historyFloor(key.timeframe, (await this.capabilities(key.exchange)).historyStart);
     const from = Math.max(floor, bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe)));
     const cached = read ? read.filter((c) => c.time < until) : await this.cachedBars(key, until, depth);
     const first = cached[0];
     const last = cached[cached.length - 1];
+    // A bar the exchange listed and the boundary dropped leaves a gap that is not a quiet stretch: no flat bar is
+    // cached for a gap of such an answer (it is asked again on the next read, as a span the cache never held).
+    let unread = false;
+    const ctx: RequestContext = {
+      ...asked,
+      onUnreadBars: () => {
+        unread = true;
+        asked.onUnreadBars?.();
+      },
+    };
     const older = first && first.time > from ? await this.candlesBetween(key, key.timeframe, from, first.time, ctx) : [];
     // The cache holds spans apart (sessions days apart, pages scrolled to): what lies between two is asked too, else
     // the page would skip it as if no time had passed. One request span from the first hole to the last.
@@ -122,7 +135,7 @@ export class HistoryService {
     // A bar the exchange's klines may still lack trades of (its lag) is answered, never cached: the cache's bars are
     // painted as whole by the next session.
     const wholeUntil = got.length === 0 ? -Infinity : await this.klinesWholeUntil(key);
-    const fresh = got.length === 0 ? got : withEmptyPeriods(key.timeframe, undefined, all).filter((c) => !cachedAt.has(c.time) && c.time < wholeUntil);
+    const fresh = got.length === 0 ? got : (unread ? got : withEmptyPeriods(key.timeframe, undefined, all)).filter((c) => !cachedAt.has(c.time) && c.time < wholeUntil);
     // A month is nominally 30 days: 1,000 of them from the floor may be a few more than `depth` bars.
     return { bars: all.slice(-depth), fresh, fromStart: from === floor && all.length <= depth };
   }
@@ -181,7 +194,11 @@ export class HistoryService {
     const retry = this.retryOptions(market.exchange, ctx);
     const what = `fetch ${source} candles ${market.exchange} ${market.symbol}`;
     const bars = await pageCandles(
-      (since, limit) => requestWithRetry(what, () => client.fetchCandles(market.symbol, source, since, limit), retry),
+      async (since, limit) => {
+        const page = await requestWithRetry(what, () => client.fetchCandles(market.symbol, source, since, limit), retry);
+        if (listedRows(page) > page.length) ctx.onUnreadBars?.();
+        return page;
+      },
       source,
       from,
       until,

@@ -1,3 +1,4 @@
+import { listedRows } from '../exchange/listedRows';
 import type { Trade } from '../types';
 
 /** One page of trades from `since` on; `windowEnd` (inclusive) bounds it where the exchange answers a span at most. */
@@ -51,7 +52,8 @@ export async function pageTrades(fetchPage: TradePage, from: number, until: numb
       out.push(t);
       added++;
     }
-    if (batch.length < limit) {
+    // As the exchange listed it: a row the boundary dropped does not make a full page short (the end).
+    if (listedRows(batch) < limit) {
       // The window held no more: the trades go on in the next one, unless it reached the end.
       if (windowEnd === undefined || windowEnd >= reach) return { trades: out, truncated: false };
       if (windowEnd > since) {

@@ -46,6 +46,7 @@ export async function requestWithRetry<T>(what: string, request: () => Promise<T
       // out between that answer and the pause.
       return await opts.semaphore.run(async () => {
         await opts.gate.wait(opts.maxWaitMs, opts.signal);
+        opts.signal?.throwIfAborted();
         try {
           return await request();
         } catch (err) {
@@ -54,7 +55,7 @@ export async function requestWithRetry<T>(what: string, request: () => Promise<T
           }
           throw err;
         }
-      });
+      }, opts.signal);
     } catch (err) {
       opts.signal?.throwIfAborted();
       const kind = classifyError(err);

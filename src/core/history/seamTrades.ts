@@ -2,6 +2,7 @@
 import type { TradePaging } from '../exchange/capabilities';
 import type { MissingTrades, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
+import { listedRows } from '../exchange/listedRows';
 import { pageTrades } from './pageTrades';
 
 /**
@@ -62,7 +63,7 @@ export async function tradesSince(fetch: TradeFetch, source: TradeSource, from: 
     case 'recent': {
       const batch = await fetch(undefined, limit);
       // The newest `limit` trades reach back past `from` (or are all there is): none since `from` is missing.
-      const complete = batch.length < limit || (batch[0] !== undefined && batch[0].timestamp < from);
+      const complete = listedRows(batch) < limit || (batch[0] !== undefined && batch[0].timestamp < from);
       return { trades: inOrder(batch.filter((t) => t.timestamp >= from)), complete };
     }
     case 'none':
@@ -96,7 +97,7 @@ async function pageWindowBackwards(fetch: TradeFetch, from: number, now: number,
       byId.set(t.id, t);
       added++;
     }
-    if (batch.length < limit) return { trades: inOrder([...byId.values()]), complete: true };
+    if (listedRows(batch) < limit) return { trades: inOrder([...byId.values()]), complete: true };
     const oldest = batch.reduce((min, t) => Math.min(min, t.timestamp), Infinity);
     if (oldest < from) return { trades: inOrder([...byId.values()]), complete: true };
     if (added === 0) return { trades: inOrder([...byId.values()]), complete: false };

@@ -34,6 +34,7 @@ const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['SubscriptionRefusedError', 'bad-request'],
   ['NoLongerListedError', 'bad-request'],
   ['ArgumentsRequired', 'bad-request'],
+  ['EmptyMarketsError', 'server'],
   ['InvalidDataError', 'malformed'],
   ['SyntaxError', 'malformed'],
   ['BadResponse', 'malformed'],

@@ -1,3 +1,5 @@
+import { abortReason } from './sleep';
+
 /** Limits how many async jobs run at once. Only the job itself holds a slot: callers sleep outside it. */
 export class Semaphore {
   private active = 0;
@@ -11,8 +13,13 @@ export class Semaphore {
     return this.active;
   }
 
-  async run<T>(job: () => Promise<T>): Promise<T> {
-    await this.acquire();
+  /**
+   * Runs `job` once a slot is free. A caller whose `signal` aborts while it waits leaves the queue at once, rejected
+   * with the signal's reason, and its job never runs: a consumer that left (a chart closed, a page asked again) does
+   * not send its request later, nor keep the callers behind it waiting.
+   */
+  async run<T>(job: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.acquire(signal);
     try {
       return await job();
     } finally {
@@ -20,12 +27,25 @@ export class Semaphore {
     }
   }
 
-  private acquire(): Promise<void> {
+  private acquire(signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (this.active < this.limit) {
       this.active++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiters.push(() => resolve()));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const i = this.waiters.indexOf(grant);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(abortReason(signal as AbortSignal));
+      };
+      const grant = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(grant);
+    });
   }
 
   private release(): void {
