@@ -6,6 +6,7 @@ import type { AlertsController } from './alerts/alertsController';
 import { AGGREGATE_EXCHANGE } from './aggregates/aggregateRef';
 import { newAggregate } from './aggregates/newAggregate';
 import { MarketPickRows, pickMarket } from './markets/findMarket';
+import { marketOfArg } from './markets/commandMarket';
 import { aggregateNodeMarket, isMarket } from './markets/marketNodes';
 import type { MarketsTreeProvider } from './markets/marketsTreeProvider';
 import { ChartPanel } from './panels/chartPanel';
@@ -37,7 +38,8 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
   const pickRows = new MarketPickRows();
 
   const resolveMarket = async (arg: unknown, title: string) => {
-    if (isMarket(arg)) return arg as MarketArg & { exchange: string; symbol: string };
+    const named = marketOfArg(arg, settings().defaultExchange);
+    if (named) return named as MarketArg & { exchange: string; symbol: string };
     const aggregate = aggregateNodeMarket(arg);
     if (aggregate) return aggregate;
     return pickMarket(tree, pickRows, settings().exchanges.map((e) => e.id), title);
