@@ -23,11 +23,13 @@ const requireChunks = { plugins: [ccxtAsChunk], supported: { 'dynamic-import': f
 
 const node = nodeOptions(production);
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+/** The markets cache records which ccxt parsed its markets (src/core/exchange/ccxtVersion.ts). */
+const ccxtVersion = JSON.stringify(JSON.parse(readFileSync('node_modules/ccxt/package.json', 'utf8')).version);
 const webview = webviewOptions(production);
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', ...requireChunks },
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', ...requireChunks, define: { TRADESUITE_CCXT_VERSION: ccxtVersion } },
   // No dynamic import() left in it: the chunk runs from a vm.Script (for its code cache), which cannot run one.
   // Always minified (6 MB); names kept, since errors are classified by the class names along their prototype chain
   // (errorKind.ts: a minified `RequestTimeout > qe > Je` is no NetworkError, and was never retried).
@@ -36,7 +38,7 @@ const builds = [
   // Large alerts.yaml files are parsed in this worker, off the extension host's (and the bot's) main thread.
   { ...node, entryPoints: { alertsConfigWorker: 'src/core/alerts/config/alertsConfigWorker.ts' }, outdir: 'dist' },
   // The headless alert bot: `tradesuite-alerts` (package.json "bin"); shares dist/ccxt.js with the extension.
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', ...requireChunks, define: { TRADESUITE_VERSION: JSON.stringify(version) } },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', ...requireChunks, define: { TRADESUITE_VERSION: JSON.stringify(version), TRADESUITE_CCXT_VERSION: ccxtVersion } },
   // The mocha suite that runs inside the extension host, and its *.e2e.ts files (mocha is bundled in).
   {
     ...node,

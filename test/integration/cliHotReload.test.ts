@@ -9,6 +9,7 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { startBot, useBotRig } from '../helpers/spawnBot';
+import { ccxtVersion } from '../../src/core/exchange/ccxtVersion';
 
 type Bot = ReturnType<typeof startBot>;
 
@@ -101,7 +102,7 @@ describe('tradesuite-alerts: hot reload of the config (spawned)', function () {
     const cacheDir = path.join(rig.dir, 'cache-new-exchange');
     await fs.mkdir(path.join(cacheDir, 'markets'), { recursive: true });
     const market = { id: 'XBTUSDT', symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', type: 'spot', spot: true, active: true, precision: { price: 0.1, amount: 0.0001 }, limits: {} };
-    const cached = { version: 1, exchange: 'kraken', source: JSON.stringify(['kraken', null, false, null]), savedAt: Date.now(), markets: [market], currencies: null };
+    const cached = { version: 1, ccxt: ccxtVersion(), exchange: 'kraken', source: JSON.stringify(['kraken', null, false, null]), savedAt: Date.now(), markets: [market], currencies: null };
     await fs.writeFile(path.join(cacheDir, 'markets', 'kraken.json'), JSON.stringify(cached));
     const config = path.join(rig.dir, 'new-exchange.yaml');
     await fs.writeFile(config, version(1));

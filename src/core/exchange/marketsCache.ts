@@ -1,10 +1,11 @@
-/** ccxt's markets of each exchange on disk, so a restart has them at once; a stale or corrupt file is replaced, never trusted. */
+/** ccxt's markets of each exchange on disk, so a restart has them at once; a stale or corrupt file (or another ccxt's) is replaced, never trusted. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
 import { writeAtomic } from '../util/writeAtomic';
 import type { ExchangeSettings } from './exchangeSettings';
+import { ccxtVersion } from './ccxtVersion';
 import { checkMarket } from './normalize';
 import { show } from './plausible';
 
@@ -101,7 +102,7 @@ export class MarketsCache {
 
   async save(exchange: string, source: string, markets: readonly CcxtMarket[], currencies: Record<string, unknown> | undefined): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
-    const body = { version: FORMAT_VERSION, exchange, source, savedAt: this.opts.clock.now(), markets, currencies: currencies ?? null };
+    const body = { version: FORMAT_VERSION, ccxt: ccxtVersion(), exchange, source, savedAt: this.opts.clock.now(), markets, currencies: currencies ?? null };
     await writeAtomic(this.file(exchange), JSON.stringify(body));
   }
 
@@ -116,6 +117,8 @@ export class MarketsCache {
 export function parseCacheFile(raw: unknown, exchange: string, source: string): CachedMarkets | string {
   if (!isRecord(raw)) return `expected an object, got ${show(raw)}`;
   if (raw.version !== FORMAT_VERSION) return `version is ${show(raw.version)}, expected ${FORMAT_VERSION}`;
+  // Its markets are ccxt's parse of the exchange's listing: another version may parse them otherwise.
+  if (raw.ccxt !== ccxtVersion()) return `it was written by ccxt ${show(raw.ccxt)}, this is ccxt ${ccxtVersion()}`;
   if (raw.exchange !== exchange) return `it holds the markets of ${show(raw.exchange)}, not "${exchange}"`;
   if (raw.source !== source) return `it was saved for another endpoint or options (${show(raw.source)})`;
   if (typeof raw.savedAt !== 'number' || !Number.isFinite(raw.savedAt) || raw.savedAt <= 0) return `savedAt is ${show(raw.savedAt)}, expected a time in ms`;
