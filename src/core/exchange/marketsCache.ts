@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
-import { writeAtomic } from '../util/writeAtomic';
+import { isOtherProcessRunning, tempFileOf, writeAtomic } from '../util/writeAtomic';
 import type { ExchangeSettings } from './exchangeSettings';
 import { ccxtVersion } from './ccxtVersion';
 import { checkMarket } from './normalize';
@@ -49,6 +49,9 @@ export function marketsSource(settings: ExchangeSettings): string {
  * sandbox and options), so markets of an emulator or a testnet are never served for the real exchange.
  */
 export class MarketsCache {
+  /** The files whose leftover temp files were swept by this process. */
+  private readonly swept = new Set<string>();
+
   constructor(
     private readonly dir: string,
     private readonly log: Logger,
@@ -102,8 +105,26 @@ export class MarketsCache {
 
   async save(exchange: string, source: string, markets: readonly CcxtMarket[], currencies: Record<string, unknown> | undefined): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
+    await this.sweepLeftovers(exchange);
     const body = { version: FORMAT_VERSION, ccxt: ccxtVersion(), exchange, source, savedAt: this.opts.clock.now(), markets, currencies: currencies ?? null };
     await writeAtomic(this.file(exchange), JSON.stringify(body));
+  }
+
+  /**
+   * A save killed between its temp file and the rename leaves `<file>.<pid>.<n>.tmp` behind (Binance's about 10 MB).
+   * Before an exchange's first save in this process, those of processes no longer running are removed; a live one's
+   * (another window sharing the cache) is its save in progress, and this process's own are its saves in flight.
+   */
+  private async sweepLeftovers(exchange: string): Promise<void> {
+    const target = path.basename(this.file(exchange));
+    if (this.swept.has(target)) return;
+    this.swept.add(target);
+    for (const name of await fs.readdir(this.dir).catch(() => [] as string[])) {
+      const temp = tempFileOf(name);
+      if (!temp || temp.target !== target || temp.pid === process.pid || isOtherProcessRunning(temp.pid)) continue;
+      await fs.rm(path.join(this.dir, name), { force: true });
+      this.log.info(`removed ${name}, left by an interrupted save of the markets cache`);
+    }
   }
 
   private async discard(file: string, why: string): Promise<undefined> {
