@@ -74,6 +74,8 @@ export interface TreeItemContext {
   ticker(exchange: string, symbol: string): RowTicker;
   expanded(id: string): boolean;
   readonly now: number;
+  /** The market's tick size, once its exchange's markets are loaded (its prices read with its decimals). */
+  tickSize?(exchange: string, symbol: string): number | undefined;
   /** Whether a market is being recorded, and how (absent: nothing is). */
   recording?(market: { exchange: string; symbol: string }): RecordingInfo;
   /** The Recordings node's note: how many markets are recorded now ("recording 1 now": its rows list every recording), the store's trouble. */
@@ -84,9 +86,9 @@ export interface TreeItemContext {
  * Price and 24h change, prefixed by "stale Ns" when the row's stream is not live (a quiet row's price is current: it
  * reads as it is); "unavailable · retrying" when its stream is down before any price came.
  */
-export function rowDescription(row: RowTicker, now: number): string | undefined {
+export function rowDescription(row: RowTicker, now: number, tick?: number): string | undefined {
   if (!row.ticker) return row.retrying === undefined ? undefined : 'unavailable · retrying';
-  const text = formatTicker(row.ticker);
+  const text = formatTicker(row.ticker, tick);
   return row.staleSince === undefined ? text : `stale ${Math.max(0, Math.floor((now - row.staleSince) / 1000))}s · ${text}`;
 }
 
@@ -106,9 +108,10 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const item = new vscode.TreeItem(node.symbol, vscode.TreeItemCollapsibleState.None);
       item.id = nodeId(node);
       const row = ctx.ticker(node.exchange, node.symbol);
+      const tick = ctx.tickSize?.(node.exchange, node.symbol);
       const rec = ctx.recording?.(node);
       const recorded = rec !== undefined && rec.status !== 'off';
-      const price = row.error !== undefined ? 'unavailable' : rowDescription(row, ctx.now);
+      const price = row.error !== undefined ? 'unavailable' : rowDescription(row, ctx.now, tick);
       const described = node.kind === 'favourite' ? `${price ?? '…'} · ${node.exchange}` : price;
       item.description = recorded ? [rec.text, described].filter(Boolean).join(' · ') : described;
       const unavailable = row.error !== undefined || (row.ticker === undefined && row.retrying !== undefined);
@@ -125,7 +128,7 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
             ? new vscode.ThemeIcon('record', new vscode.ThemeColor(rec.status === 'starting' || rec.status === 'recording' ? 'charts.red' : 'charts.yellow'))
             : new vscode.ThemeIcon(fav ? 'star-full' : 'graph-line', dim);
       item.contextValue = `${fav ? 'market.favourite' : 'market'}${recorded ? '.recording' : ''}`;
-      const derivatives = formatDerivativesDetail(row.ticker);
+      const derivatives = formatDerivativesDetail(row.ticker, tick);
       const recordedNote = recorded && rec.detail ? `\n${rec.text}: ${rec.detail}` : '';
       const retrying = row.retrying === undefined ? '' : `\n${row.ticker === undefined ? 'Prices unavailable' : 'Stale'}, retrying: ${row.retrying}`;
       const notTradingNote = notTrading ? `\n${node.exchange} lists it as not trading (halted or delisted): it has no live data` : '';

@@ -18,7 +18,7 @@ import { holesSentence } from '../replay/replayStartHoles';
 export const RECORDINGS_REFRESH_MS = 10_000;
 
 /** A loaded exchange keeps its markets grouped by quote, so opening a group costs its own rows, not every market. */
-type Load = { state: 'loaded'; markets: readonly MarketInfo[]; byQuote: ReadonlyMap<string, readonly MarketInfo[]> } | { state: 'failed'; reason: string };
+type Load = { state: 'loaded'; markets: readonly MarketInfo[]; byQuote: ReadonlyMap<string, readonly MarketInfo[]>; bySymbol: ReadonlyMap<string, MarketInfo> } | { state: 'failed'; reason: string };
 
 /**
  * Exchanges → quote currencies → markets, with favourites on top. Favourites and the rows of every quote group that
@@ -65,6 +65,10 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     const recording = this.recording;
     return toTreeItem(node, {
       ticker: (exchange, symbol) => this.tickers.row(exchange, symbol),
+      tickSize: (exchange, symbol) => {
+        const load = this.loaded.get(exchange);
+        return load?.state === 'loaded' ? load.bySymbol.get(symbol)?.tickSize : undefined;
+      },
       expanded: (id) => this.expansion.has(id),
       now: Date.now(),
       ...(recording ? { recording: (m: { exchange: string; symbol: string }) => this.drawn(node, recording.info(m)), recordingSummary: () => (this.drawnSummary = recording.summary()) } : {}),
@@ -358,7 +362,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     let load = this.loads.get(exchange);
     if (!load) {
       const started = this.engine.hub.markets(exchange).then(
-        (markets): Load => ({ state: 'loaded', markets, byQuote: groupByQuote(markets) }),
+        (markets): Load => ({ state: 'loaded', markets, byQuote: groupByQuote(markets), bySymbol: new Map(markets.map((m) => [m.symbol, m])) }),
         (err: unknown): Load => ({ state: 'failed', reason: userMessage(err) }),
       );
       // A refresh, or the exchange's markets changing, meanwhile: this load is no longer the exchange's.

@@ -138,6 +138,15 @@ describe('Markets tree groups', () => {
     assert.notEqual((stale.iconPath as vscode.ThemeIcon).color, undefined, 'a stale row is dimmed');
   });
 
+  it("a row's price reads to its market's tick decimals once they are known, in the description and the tooltip", () => {
+    const node: MarketNode = { kind: 'market', exchange: 'bybit', symbol: 'ADA/USDT:USDT', favourite: false };
+    const ticker = { timestamp: 1_000, last: 0.45, bid: undefined, ask: undefined, change24hPercent: 2, derivatives: { markPrice: 0.4513, indexPrice: undefined, fundingRate: undefined, nextFundingTime: undefined, openInterest: undefined } };
+    const item = (tickSize?: number) => toTreeItem(node, { ticker: () => ({ ticker, staleSince: undefined }), ...(tickSize === undefined ? {} : { tickSize: () => tickSize }), expanded: () => false, now: 2_000 });
+    assert.equal(item(0.0001).description, '0.4500  +2.00% · mark 0.4513');
+    assert.match(String(item(0.0001).tooltip), /\nmark 0\.4513 vs last 0\.4500$/);
+    assert.equal(item().description, '0.45  +2.00% · mark 0.4513', 'before the markets are loaded: by size, as before');
+  });
+
   it("markets that cannot load: the row says what the failure means (offline), the tooltip keeps the exchange's words and offers a retry", async () => {
     setConfiguration({ 'tradesuite.exchanges': ['kraken'] });
     const raw = 'kraken GET https://api.kraken.com/0/public/Assets fetch failed: getaddrinfo ENOTFOUND api.kraken.com';
