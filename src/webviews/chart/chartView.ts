@@ -221,7 +221,10 @@ export class ChartView {
   /** The newest bar at the right edge again, at the zoom the user chose; the view follows it from then on. */
   showNewest(): void {
     const total = this.store.length;
-    if (!this.hasData || total === 0) return;
+    if (!this.hasData) return;
+    // No bar (a snapshot of none: cached bars withdrawn from a market that failed its check): the series are emptied,
+    // not left holding the bars before it.
+    if (total === 0) return this.showWindow({ start: 0, end: 0 }, null);
     this.showWindow(windowFor(total - 1, total - 1, total, true), null);
     // Not animated: an animation is stopped by the next window move, half way.
     this.chart.timeScale().scrollToPosition(this.chart.timeScale().options().rightOffset, false);

@@ -4,7 +4,7 @@
  * finest leg in it (Binance's 0.00001 and Bybit's 0.001 sum to 0.30500, not 0.30500000), and the column those of its
  * finest leg, so the points line up. Pure.
  */
-import type { DomRowWire } from '../../shared/protocol';
+import type { DomLegWire, DomRowWire } from '../../shared/protocol';
 import { columnDecimals, MOST_DECIMALS, stepDecimals, widestInteger } from '../shared/amountColumn';
 import type { LadderMaxima } from './ladderModel';
 
@@ -62,3 +62,38 @@ export function sameAmounts(a: LadderAmounts, b: LadderAmounts): boolean {
 }
 
 const sameList = (a: readonly number[] | undefined, b: readonly number[] | undefined) => a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
+
+/** What a ladder row is drawn from (main.tsx's LadderRow). */
+export interface LadderRowProps {
+  readonly row: DomRowWire;
+  readonly legs: readonly DomLegWire[];
+  readonly decimals: number;
+  readonly amounts: LadderAmounts;
+  readonly zone: 'ask' | 'bid' | 'none';
+  readonly isLast: boolean;
+  readonly best: 'bid' | 'ask' | undefined;
+}
+
+/** Whether a ladder row would be drawn the same: an update redraws only the rows whose numbers or highlight changed. */
+export function sameLadderRow(a: LadderRowProps, b: LadderRowProps): boolean {
+  return (
+    a.decimals === b.decimals &&
+    sameAmounts(a.amounts, b.amounts) &&
+    a.zone === b.zone &&
+    a.isLast === b.isLast &&
+    a.best === b.best &&
+    a.row.price === b.row.price &&
+    a.row.bid === b.row.bid &&
+    a.row.ask === b.row.ask &&
+    a.row.traded === b.row.traded &&
+    a.row.tradedLegs === b.row.tradedLegs &&
+    sameLegNames(a.legs, b.legs) &&
+    sameList(a.row.shares, b.row.shares)
+  );
+}
+
+/**
+ * The legs a row names (its shares' tooltip), compared by name: each update's list is new (and a market's empty one
+ * was), and a leg's state is said above the ladder, not in its rows.
+ */
+const sameLegNames = (a: readonly DomLegWire[], b: readonly DomLegWire[]) => a === b || (a.length === b.length && a.every((l, i) => l.label === b[i]?.label));

@@ -21,7 +21,7 @@ import { StaleBookNote } from '../shared/StaleBookNote';
 import { TradesMissingNote } from '../shared/TradesMissingNote';
 import { Amount } from '../shared/Amount';
 import { columnAmount } from '../shared/amountColumn';
-import { ladderAmounts, rowDecimals, sameAmounts, type LadderAmounts } from './ladderAmounts';
+import { ladderAmounts, rowDecimals, sameLadderRow, type LadderAmounts, type LadderRowProps } from './ladderAmounts';
 import { formatPrice } from '../shared/format';
 import { Select } from '../shared/Select';
 import { HiddenColumnsHint, useColumnFit } from '../shared/ColumnFitHint';
@@ -99,7 +99,7 @@ function App() {
         tickSize: p.tickSize,
         multiple: p.multiple,
         multiples: p.multiples.filter((x): x is number => typeof x === 'number'),
-        legs: p.legs ?? [],
+        legs: p.legs ?? NO_LEGS,
         decimals: ladderDecimals(p.tickSize, p.multiple),
         spread: spreadRows(rows),
         scale,
@@ -268,8 +268,6 @@ function SharesCell({ shares, legs }: { shares: readonly number[] | undefined; l
   );
 }
 
-const sameShares = (a: readonly number[] | undefined, b: readonly number[] | undefined) => a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
-
 const positive = (x: number | undefined) => (x !== undefined && x > 0 ? x : 1);
 const zone = (price: number, last: number | null): 'ask' | 'bid' | 'none' => (last === null ? 'none' : price > last ? 'ask' : price < last ? 'bid' : 'none');
 
@@ -278,7 +276,7 @@ const zone = (price: number, last: number | null): 'ask' | 'bid' | 'none' => (la
  * the container, so a row re-renders and restyles only when its own numbers or highlight change.
  */
 const LadderRow = memo(
-  function LadderRow({ row, legs, decimals, amounts, zone, isLast, best }: { row: DomRowWire; legs: readonly DomLegWire[]; decimals: number; amounts: LadderAmounts; zone: 'ask' | 'bid' | 'none'; isLast: boolean; best: 'bid' | 'ask' | undefined }) {
+  function LadderRow({ row, legs, decimals, amounts, zone, isLast, best }: LadderRowProps) {
     const { column } = amounts;
     const own = rowDecimals(row, amounts);
     return (
@@ -300,19 +298,7 @@ const LadderRow = memo(
       </div>
     );
   },
-  (a, b) =>
-    a.decimals === b.decimals &&
-    sameAmounts(a.amounts, b.amounts) &&
-    a.zone === b.zone &&
-    a.isLast === b.isLast &&
-    a.best === b.best &&
-    a.row.price === b.row.price &&
-    a.row.bid === b.row.bid &&
-    a.row.ask === b.row.ask &&
-    a.row.traded === b.row.traded &&
-    a.row.tradedLegs === b.row.tradedLegs &&
-    a.legs === b.legs &&
-    sameShares(a.row.shares, b.row.shares),
+  sameLadderRow,
 );
 
 installErrorReporting('dom');

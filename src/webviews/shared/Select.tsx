@@ -6,6 +6,9 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { JSX } from 'preact';
 import { memo } from 'preact/compat';
 import { useEffect, useRef } from 'preact/hooks';
+import { sameSelectProps, type SelectProps } from './selectProps';
+
+export type { SelectOption } from './selectProps';
 
 declare module 'preact' {
   namespace JSX {
@@ -14,20 +17,6 @@ declare module 'preact' {
       'vscode-option': HTMLAttributes<HTMLElement> & { value?: string; selected?: boolean; description?: string };
     }
   }
-}
-
-export interface SelectOption {
-  readonly value: string;
-  readonly label: string;
-}
-
-interface SelectProps {
-  readonly value: string;
-  readonly options: readonly SelectOption[];
-  readonly onChange: (value: string) => void;
-  readonly label: string;
-  readonly class?: string;
-  readonly disabled?: boolean;
 }
 
 function SelectImpl({ value, options, onChange, label, class: cls, disabled = false }: SelectProps): JSX.Element {
@@ -57,8 +46,4 @@ function SelectImpl({ value, options, onChange, label, class: cls, disabled = fa
   );
 }
 
-export const Select = memo(SelectImpl, (a, b) => a.value === b.value && a.label === b.label && a.class === b.class && a.disabled === b.disabled && sameOptions(a.options, b.options));
-
-function sameOptions(a: readonly SelectOption[], b: readonly SelectOption[]): boolean {
-  return a === b || (a.length === b.length && a.every((o, i) => o.value === b[i]!.value && o.label === b[i]!.label));
-}
+export const Select = memo(SelectImpl, sameSelectProps);

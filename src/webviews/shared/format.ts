@@ -81,9 +81,12 @@ export function formatAmount(x: number, significantBelowOne = 4, step?: number):
   const a = Math.abs(x);
   const sign = x < 0 ? '-' : '';
   const most = step !== undefined && step > 0 && Number.isFinite(step) ? Math.min(8, decimalsOf(step)) : 8;
-  if (a >= 1e9) return `${sign}${(a / 1e9).toFixed(2)}B`;
-  if (a >= 1e6) return `${sign}${(a / 1e6).toFixed(2)}M`;
-  if (a >= 1e5) return `${sign}${(a / 1e3).toFixed(1)}K`;
+  // A unit's bound is on the rounded value: 999,960 reads 1.00M, not 1000.0K (and 999,996,000 1.00B, not 1000.00M).
+  const millions = (a / 1e6).toFixed(2);
+  if (a >= 1e9 || Number(millions) >= 1000) return `${sign}${(a / 1e9).toFixed(2)}B`;
+  const thousands = (a / 1e3).toFixed(1);
+  if (a >= 1e6 || Number(thousands) >= 1000) return `${sign}${millions}M`;
+  if (a >= 1e5) return `${sign}${thousands}K`;
   if (a >= 1e4) return sign + fixedGrouped(a, 0);
   if (a >= 1e3) return sign + fixedGrouped(a, Math.min(1, most));
   if (a >= 100) return sign + a.toFixed(Math.min(2, most));

@@ -131,6 +131,9 @@ function App() {
   const decimals = tape ? priceDecimals(tape.tickSize, tape.rows.slice(0, 50).map((r) => r[2])) : 2;
   const sizes = tape ? sizeDecimals(tape.amountStep, tape.legAmountSteps) : 0;
   const filter = tape?.filter;
+  // Each select posts the whole filter: its onChange changes with the filter, so the select is drawn with the new one.
+  const chooseMinSize = useCallback((v: string) => filter && chooseFilter({ ...filter, minSize: Number(v) }), [filter]);
+  const chooseHighlight = useCallback((v: string) => filter && chooseFilter({ ...filter, highlightSize: Number(v) }), [filter]);
   const legs = tape?.legs;
   const venue = legs !== undefined && legs.length > 0 ? ' with-venue' : '';
   const codes = useMemo(() => (legs ? venueCodes(legs) : undefined), [legs]);
@@ -145,8 +148,8 @@ function App() {
         <MarketLabel market={tape?.market} />
         {filter && (
           <>
-            <Select class="select-min fit-optional" label="Hide rows worth less than (quote)" value={String(filter.minSize)} options={sizeChoices(filter.minSize).map((v) => ({ value: String(v), label: v > 0 ? `≥ ${sizeLabel(v)}` : 'all sizes' }))} onChange={(v) => chooseFilter({ ...filter, minSize: Number(v) })} />
-            <Select class="select-big fit-optional" label="Highlight rows worth at least (quote)" value={String(filter.highlightSize)} options={sizeChoices(filter.highlightSize).map((v) => ({ value: String(v), label: v > 0 ? `big ≥ ${sizeLabel(v)}` : 'no highlight' }))} onChange={(v) => chooseFilter({ ...filter, highlightSize: Number(v) })} />
+            <Select class="select-min fit-optional" label="Hide rows worth less than (quote)" value={String(filter.minSize)} options={sizeChoices(filter.minSize).map((v) => ({ value: String(v), label: v > 0 ? `≥ ${sizeLabel(v)}` : 'all sizes' }))} onChange={chooseMinSize} />
+            <Select class="select-big fit-optional" label="Highlight rows worth at least (quote)" value={String(filter.highlightSize)} options={sizeChoices(filter.highlightSize).map((v) => ({ value: String(v), label: v > 0 ? `big ≥ ${sizeLabel(v)}` : 'no highlight' }))} onChange={chooseHighlight} />
           </>
         )}
         <span class="spacer" />

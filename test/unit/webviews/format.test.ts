@@ -73,6 +73,13 @@ describe('webviews/format', () => {
     assert.equal(formatAmount(123456), '123.5K');
     assert.equal(formatAmount(1_234_567), '1.23M');
     assert.equal(formatAmount(4_560_000_000), '4.56B');
+    // Rounded up to the next unit's bound: that unit, never 1000.0K or 1000.00M.
+    assert.equal(formatAmount(999_949), '999.9K');
+    assert.equal(formatAmount(999_960), '1.00M');
+    assert.equal(formatAmount(-999_999), '-1.00M');
+    assert.equal(formatAmount(999_994_999), '999.99M');
+    assert.equal(formatAmount(999_996_000), '1.00B');
+    assert.equal(formatSignedAmount(999_960), '+1.00M');
     assert.equal(formatAmount(-2.5), '-2.500');
     assert.equal(formatAmount(Number.NaN), '—');
     // Fewer significant digits below 1, for a footprint cell's narrow half.

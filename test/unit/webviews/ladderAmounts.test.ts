@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { columnAmount } from '../../../src/webviews/shared/amountColumn';
-import { ladderAmounts, rowDecimals, sameAmounts } from '../../../src/webviews/dom/ladderAmounts';
+import { ladderAmounts, rowDecimals, sameAmounts, sameLadderRow, type LadderRowProps } from '../../../src/webviews/dom/ladderAmounts';
 
 const MAX = { bid: 2.5, ask: 12.5, traded: 0.5 };
 /** Binance BTC/USDT (0.00001), Coinbase BTC/USD (0.00000001), Bybit BTC/USDT:USDT (0.001), in leg order. */
@@ -56,5 +56,32 @@ describe("webviews/dom the ladder's size decimals", () => {
     assert.ok(sameAmounts(ladderAmounts(undefined, LEG_STEPS, MAX), ladderAmounts(undefined, [...LEG_STEPS], MAX)));
     assert.ok(!sameAmounts(ladderAmounts(undefined, LEG_STEPS, MAX), ladderAmounts(undefined, [0.00001, 0.00000001, 0.01], MAX)));
     assert.ok(!sameAmounts(ladderAmounts(undefined, LEG_STEPS, MAX), ladderAmounts(0.00001, undefined, MAX)));
+  });
+});
+
+describe('webviews/dom a ladder row is redrawn only when what it shows changed', () => {
+  // Each dom/update is parsed afresh: its legs (and a market's "no legs") are new lists with the same content.
+  const props = (legs: LadderRowProps['legs'], row: Partial<LadderRowProps['row']> = {}): LadderRowProps => ({
+    row: { price: 100, bid: 1.5, ask: 0, traded: 0.25, ...row },
+    legs,
+    decimals: 2,
+    amounts: ladderAmounts(0.001, undefined, MAX),
+    zone: 'bid',
+    isLast: false,
+    best: undefined,
+  });
+
+  it("one market's row with the same numbers is not redrawn by the next update", () => {
+    assert.ok(sameLadderRow(props([]), props([])), 'every update redrew all 121 rows');
+    assert.ok(!sameLadderRow(props([]), props([], { bid: 1.6 })));
+  });
+
+  it("an aggregate's row is not redrawn when only a leg's state changed (the row shows the legs' names, not their states)", () => {
+    const live = [{ label: 'binance', status: 'live' as const }, { label: 'bybit', status: 'live' as const }];
+    const stale = [{ label: 'binance', status: 'live' as const }, { label: 'bybit', status: 'stale' as const, staleSince: 1_700_000_000_000 }];
+    assert.ok(sameLadderRow(props(live, { shares: [0.5, 0.5] }), props([...live], { shares: [0.5, 0.5] })));
+    assert.ok(sameLadderRow(props(live), props(stale)));
+    assert.ok(!sameLadderRow(props(live), props([live[0]!, { label: 'okx', status: 'live' }])), 'another leg: its name in the tooltip');
+    assert.ok(!sameLadderRow(props(live, { shares: [0.5, 0.5] }), props(live, { shares: [0.25, 0.75] })));
   });
 });
