@@ -4,6 +4,7 @@
 // is answered with messages naming BTC-USD. The emulator does the same (emulatorCoinbase.test.ts).
 import * as assert from 'node:assert/strict';
 import type { StreamState } from '../../src/core/types';
+import { MarketTickers } from '../../src/extension/markets/marketTickers';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 
 type Request = { kind: 'trades'; exchange: 'coinbase'; symbol: string };
@@ -39,6 +40,33 @@ describe('Coinbase -USDC markets (aliases of the -USD ones on the feed) against 
       assert.equal(rig.emulator.stats().subscriptions['level2:BTC-USD'], 1, "the feed streams BTC-USD's book for it");
       sub.dispose();
     } finally {
+      await rig.close();
+    }
+  });
+
+  it("the Markets tree's USDC group: every row gets its price (the feed's tickers name the -USD products)", async () => {
+    const rig = await Rig.start({ exchange: 'coinbase', symbols: ['BTC/USD', 'ETH/USD', 'BTC/USDC', 'ETH/USDC'], tradesPerSecond: 10, tickerIntervalMs: 200 });
+    let tickers: MarketTickers | undefined;
+    try {
+      const group = (await rig.hub.markets('coinbase')).filter((m) => m.quote === 'USDC');
+      assert.deepEqual(group.map((m) => m.symbol).sort(), ['BTC/USDC', 'ETH/USDC']);
+      const priced = (t: MarketTickers): boolean => group.every((m) => t.row('coinbase', m.symbol).ticker !== undefined);
+      let done: () => void = () => undefined;
+      const reached = new Promise<void>((resolve) => (done = resolve));
+      const t = (tickers = new MarketTickers({ hub: rig.hub }, () => tickers !== undefined && priced(tickers) && done()));
+      t.sync([], [{ exchange: 'coinbase', markets: group }]);
+      await rig.emulator.waitForStats((st) => st.subscriptions['ticker_batch:BTC-USD'] === 1 && st.subscriptions['ticker_batch:ETH-USD'] === 1, 10_000);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, 20_000)));
+      await Promise.race([reached, late]).finally(() => clearTimeout(timer));
+      assert.deepEqual(
+        group.map((m) => [m.symbol, t.row('coinbase', m.symbol).ticker?.last !== undefined, t.row('coinbase', m.symbol).error]),
+        group.map((m) => [m.symbol, true, undefined]),
+        'every USDC row priced, none in error',
+      );
+      t.sync([], []);
+    } finally {
+      tickers?.dispose();
       await rig.close();
     }
   });
