@@ -472,6 +472,54 @@ describe('Coinbase Advanced Trade emulator', function () {
     });
   });
 
+  describe('-USDC products: aliases of the -USD ones on the feed (docs.cdp.coinbase.com, Advanced Trade WebSocket endpoints)', () => {
+    let emu: ExchangeEmulator<'coinbase'>;
+    let client: RawClient;
+
+    before(async () => {
+      emu = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 5, symbols: ['BTC/USD', 'BTC/USDC', 'ETH/USDC', 'USDT/USDC'], tradesPerSecond: 0, depthIntervalMs: 0, historyMinutes: 5 });
+    });
+    afterEach(async () => {
+      await client?.close();
+    });
+    after(async () => {
+      await emu?.close();
+    });
+
+    it('the products list names the alias both ways (BTC-USD alias_to BTC-USDC, BTC-USDC alias BTC-USD); a -USDC product without a -USD one, and USDT-USDC, are their own', async () => {
+      const body = (await (await fetch(`${emu.url}/api/v3/brokerage/market/products`)).json()) as { products: { product_id: string; alias: string; alias_to: string[] }[] };
+      const byId = new Map(body.products.map((p) => [p.product_id, { alias: p.alias, alias_to: p.alias_to }]));
+      assert.deepEqual(byId.get('BTC-USD'), { alias: '', alias_to: ['BTC-USDC'] });
+      assert.deepEqual(byId.get('BTC-USDC'), { alias: 'BTC-USD', alias_to: [] });
+      assert.deepEqual(byId.get('ETH-USDC'), { alias: '', alias_to: [] });
+      assert.deepEqual(byId.get('USDT-USDC'), { alias: '', alias_to: [] });
+    });
+
+    it("a subscribe to BTC-USDC returns BTC-USD's data: the subscriptions reply, the snapshot and the updates name BTC-USD", async () => {
+      client = new RawClient(emu.ccxtUrls().api.ws);
+      await client.open();
+      client.send({ type: 'subscribe', product_ids: ['BTC-USDC'], channel: 'market_trades' });
+      assert.deepEqual((await client.next(onChannel('subscriptions'))).events, [{ subscriptions: { market_trades: ['BTC-USD'] } }]);
+      const snapshot = await client.next(onChannel('market_trades'));
+      const snapTrades = (snapshot.events[0] as { trades: { trade_id: string; product_id: string }[] }).trades;
+      assert.deepEqual(new Set(snapTrades.map((t) => t.product_id)), new Set(['BTC-USD']));
+      assert.deepEqual(snapTrades.map((t) => t.trade_id), emu.trades('BTC/USD').slice(-50).reverse().map((t) => String(t.id)));
+      const [trade] = emu.injectTrades('BTC/USD', [{ price: 61_000, amount: 0.5, side: 'buy' }]);
+      const update = await client.next(onChannel('market_trades'));
+      assert.deepEqual((update.events[0] as { trades: { trade_id: string; product_id: string }[] }).trades.map((t) => [t.trade_id, t.product_id]), [[String(trade?.id), 'BTC-USD']]);
+      client.send({ type: 'unsubscribe', product_ids: ['BTC-USDC'], channel: 'market_trades' });
+      assert.deepEqual((await client.next(onChannel('subscriptions'))).events, [{ subscriptions: {} }]);
+    });
+
+    it('USDT-USDC streams as itself', async () => {
+      client = new RawClient(emu.ccxtUrls().api.ws);
+      await client.open();
+      client.send({ type: 'subscribe', product_ids: ['USDT-USDC'], channel: 'level2' });
+      assert.deepEqual((await client.next(onChannel('subscriptions'))).events, [{ subscriptions: { level2: ['USDT-USDC'] } }]);
+      assert.equal((await client.next(onChannel('l2_data'))).events[0]?.product_id, 'USDT-USDC');
+    });
+  });
+
   describe('streams through ccxt', () => {
     let emu: ExchangeEmulator<'coinbase'>;
     let exchange: Coinbase;

@@ -379,17 +379,36 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return out;
   }
 
-  /** The tickers ccxt holds for `symbols` that are not the ones last delivered (ccxt makes a new object per update). */
+  /**
+   * The tickers ccxt holds for `symbols` that are not the ones last delivered (ccxt makes a new object per update). A
+   * Coinbase -USDC market's ticker is held under the -USD market it is an alias of (feedSymbol).
+   */
   private changedTickers(ex: ProExchange, symbols: readonly string[]): [string, unknown][] {
     const held = (ex as unknown as { tickers?: Record<string, unknown> }).tickers ?? {};
     const out: [string, unknown][] = [];
     for (const symbol of symbols) {
-      const raw = held[symbol];
+      const raw = held[symbol] ?? held[this.feedSymbol(ex, symbol) ?? symbol];
       if (raw === undefined || this.deliveredTickers.get(symbol) === raw) continue;
       this.deliveredTickers.set(symbol, raw);
       out.push([symbol, raw]);
     }
     return out;
+  }
+
+  /**
+   * The market whose data the feed sends for `symbol`, when another: Coinbase merged its USD and USDC books, and its
+   * feed answers a -USDC product (BTC-USDC, listed with `alias: "BTC-USD"`) with the -USD product's messages ("-USDC
+   * product IDs other than USDT-USDC and EURC-USDC return the same data as the matching -USD product",
+   * docs.cdp.coinbase.com/coinbase-app/advanced-trade-apis/websocket/websocket-endpoints), which ccxt keeps under
+   * BTC/USD.
+   */
+  private feedSymbol(ex: ProExchange, symbol: string): string | undefined {
+    if (this.exchangeId !== 'coinbase') return undefined;
+    const market = (ex.markets as Record<string, { info?: { alias?: unknown } } | undefined> | undefined)?.[symbol];
+    const alias = market?.info?.alias;
+    if (typeof alias !== 'string' || alias === '') return undefined;
+    const target = (ex as unknown as { markets_by_id?: Record<string, Array<{ symbol?: unknown }> | undefined> }).markets_by_id?.[alias]?.[0]?.symbol;
+    return typeof target === 'string' ? target : undefined;
   }
 
   async watchLiquidations(symbol: string): Promise<Liquidation[]> {

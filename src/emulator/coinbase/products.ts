@@ -12,11 +12,37 @@ export const FIAT = ['USD', 'EUR', 'GBP'] as const;
 
 export const currencyName = (code: string): string => NAMES[code] ?? code;
 
+/** The -USDC products Coinbase streams as themselves: every other one "returns the same data as the matching -USD product". */
+const OWN_USDC_BOOKS: readonly string[] = ['USDT-USDC', 'EURC-USDC'];
+
+/** Whether a product id is listed (a spot product of this emulator). */
+export type IsListed = (id: string) => boolean;
+
+/**
+ * The -USD product a -USDC spot product is an alias of (BTC-USDC → BTC-USD), when both are listed. Coinbase merged
+ * the USD and USDC books: "-USDC product IDs other than USDT-USDC and EURC-USDC return the same data as the matching
+ * -USD product" (docs.cdp.coinbase.com/coinbase-app/advanced-trade-apis/websocket/websocket-endpoints; the channels
+ * page: "Other channels will return the same data as the corresponding -USD based products"), and the products list
+ * says so: BTC-USD has `alias_to: ["BTC-USDC"]`, BTC-USDC `alias: "BTC-USD"`.
+ */
+export function usdAliasOf(spec: SymbolSpec, isListed: IsListed): string | undefined {
+  if (spec.contract !== undefined || spec.quote !== 'USDC' || OWN_USDC_BOOKS.includes(spec.id)) return undefined;
+  const usd = `${spec.base}-USD`;
+  return isListed(usd) ? usd : undefined;
+}
+
+/** The -USDC products that are aliases of this -USD one (the reverse of usdAliasOf). */
+function aliasesTo(spec: SymbolSpec, isListed: IsListed): string[] {
+  if (spec.contract !== undefined || spec.quote !== 'USD') return [];
+  const usdc = `${spec.base}-USDC`;
+  return !OWN_USDC_BOOKS.includes(usdc) && isListed(usdc) ? [usdc] : [];
+}
+
 /**
  * One product as GET /api/v3/brokerage/market/products lists it; `market` (when live) gives the price and 24 h
  * figures. A halted product is online but cancel-only with trading disabled; a delisted one has status "delisted".
  */
-export function productJson(spec: SymbolSpec, market: SymbolMarket | undefined, now: number): Json {
+export function productJson(spec: SymbolSpec, market: SymbolMarket | undefined, now: number, isListed: IsListed = () => false): Json {
   const stats = market === undefined ? undefined : dayStats(market.log, now);
   const lastUnits = stats?.last;
   const change = stats === undefined || stats.previous === 0 ? 0 : ((stats.last - stats.previous) / stats.previous) * 100;
@@ -51,8 +77,8 @@ export function productJson(spec: SymbolSpec, market: SymbolMarket | undefined, 
     base_currency_id: spec.base,
     fcm_trading_session_details: null,
     mid_market_price: '',
-    alias: '',
-    alias_to: [],
+    alias: usdAliasOf(spec, isListed) ?? '',
+    alias_to: aliasesTo(spec, isListed),
     base_display_symbol: spec.base,
     quote_display_symbol: spec.quote,
     view_only: false,

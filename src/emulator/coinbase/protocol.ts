@@ -14,6 +14,7 @@ import { CHANNELS, CoinbaseFeed, topicOf, type CoinbaseChannel, type CoinbaseCon
 import { heartbeatTime, isoMicros, price, size } from './wire';
 import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET, NEAR_FUTURE_TRADE_AHEAD_MS, sendMalformedFrames } from '../malformedFrames';
 import { tickerJson } from './ticker';
+import { usdAliasOf } from './products';
 import { TickerBatches } from './tickerBatch';
 import { BookGaps } from '../bookGaps';
 
@@ -49,7 +50,16 @@ export class CoinbaseProtocol implements ExchangeProtocol {
     private readonly idleChannelsMs = 0,
   ) {
     this.feed = new CoinbaseFeed(
-      { isProduct: (id) => host.markets.spec(id)?.id === id, refusal, now: host.now, subscribed: (conn, channel, id) => this.sendSnapshot(conn, channel, id) },
+      {
+        isProduct: (id) => host.markets.spec(id)?.id === id,
+        streamedAs: (id) => {
+          const spec = host.markets.spec(id);
+          return (spec && usdAliasOf(spec, (other) => host.markets.spec(other)?.id === other)) ?? id;
+        },
+        refusal,
+        now: host.now,
+        subscribed: (conn, channel, id) => this.sendSnapshot(conn, channel, id),
+      },
       host.delayMs,
       host.changed,
       host.connectionRules,

@@ -77,8 +77,13 @@ function products(query: URLSearchParams, ctx: CoinbaseRestContext): Json {
   const limit = positiveInt(query, 'limit', false, Number.MAX_SAFE_INTEGER) ?? specs.length;
   const page = specs.slice(offset, offset + limit);
   const now = ctx.now();
-  return { products: page.map((spec) => productJson(spec, ctx.markets.ifLive(spec.id), now)), num_products: specs.length };
+  return { products: page.map((spec) => productJson(spec, ctx.markets.ifLive(spec.id), now, listed(ctx))), num_products: specs.length };
 }
+
+const listed =
+  (ctx: CoinbaseRestContext) =>
+  (id: string): boolean =>
+    ctx.markets.spec(id)?.id === id;
 
 /**
  * Candles whose start lies in [start, end] (UNIX seconds), newest first; buckets without trades are left out. Only
@@ -200,7 +205,7 @@ export function handleCoinbaseRest(method: string, url: URL, ctx: CoinbaseRestCo
     if (sub === 'candles') return { status: 200, body: candles(productId, url.searchParams, ctx) };
     if (sub === 'ticker') return { status: 200, body: marketTrades(productId, url.searchParams, ctx) };
     const market = productOf(productId, ctx);
-    return { status: 200, body: productJson(market.spec, market, ctx.now()) };
+    return { status: 200, body: productJson(market.spec, market, ctx.now(), listed(ctx)) };
   } catch (error) {
     if (error instanceof CoinbaseError) return { status: error.status, body: { error: error.code, error_details: error.message, message: error.message } };
     return { status: 500, body: { error: 'INTERNAL', error_details: error instanceof Error ? error.message : String(error), message: 'internal error' } };

@@ -32,6 +32,11 @@ export const topicOf = (channel: CoinbaseChannel, productId?: string): string =>
 
 export interface CoinbaseWsHooks {
   isProduct(id: string): boolean;
+  /**
+   * The product whose data a channel of `id` carries: itself, or for an alias (BTC-USDC) the -USD product (BTC-USD),
+   * whose id its messages and the subscriptions reply name.
+   */
+  streamedAs(id: string): string;
   /** How a subscribe naming an unknown product is refused: naming them, or not. */
   readonly refusal: CoinbaseRefusal;
   now(): number;
@@ -143,8 +148,9 @@ export class CoinbaseFeed implements WsProtocol<CoinbaseConnection> {
       else this.error(conn, `failure to subscribe: unknown product id(s) ${unknown.join(', ')}`);
       return;
     }
-    if (type === 'subscribe') this.subscribe(conn, ch, ids);
-    else this.unsubscribe(conn, ch, ids);
+    const streamed = [...new Set(ids.map((id) => this.hooks.streamedAs(id)))];
+    if (type === 'subscribe') this.subscribe(conn, ch, streamed);
+    else this.unsubscribe(conn, ch, streamed);
   }
 
   private subscribe(conn: Conn, channel: CoinbaseChannel, ids: string[]): void {
