@@ -33,7 +33,12 @@ export function ConnectionBadge({ connection, banner }: { connection: Connection
   return (
     <>
       <RecordingPill />
-      <span class={`badge badge-${view.tone}`} title={tooltip(view, connection.info?.reason, now)} role="status" aria-live="polite" data-state={view.state}>
+      {/* What a screen reader announces is the state's word, which changes with the state; the text's counters
+          ("quiet 45s") change every second and would be read out each time. */}
+      <span class="sr-only" role="status" aria-live="polite">
+        {view.word}
+      </span>
+      <span class={`badge badge-${view.tone}`} title={tooltip(view, connection.info?.reason, now)} data-state={view.state}>
         <span class="badge-dot" aria-hidden="true" />
         <span class="badge-text">{view.text}</span>
         <span class="badge-word" aria-hidden="true">

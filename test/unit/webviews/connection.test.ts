@@ -17,6 +17,15 @@ describe('webviews/connection badge', () => {
     assert.deepEqual(connectionBadge({ status: 'reconnecting', attempt: 1 }, now - 7_900, now), { text: 'reconnecting (1) · stale since 22:13:12', tone: 'warn', state: 'reconnecting', stale: true, word: 'stale', staleSince: now - 7_900 });
   });
 
+  it("its word (what the badge's live region announces) stays the same while the text counts the seconds", () => {
+    const at = (quietMs: number) => connectionBadge({ status: 'live' }, now - quietMs, now);
+    const seconds = [6_000, 7_000, 8_000, 59_000, 119_000, 45 * 60_000].map(at);
+    assert.equal(new Set(seconds.map((b) => b.text)).size, seconds.length, 'the text changes');
+    assert.deepEqual([...new Set(seconds.map((b) => b.word))], ['quiet'], 'the word does not');
+    const down = [1, 2, 3].map((attempt) => connectionBadge({ status: 'reconnecting', attempt }, now - 7_900, now));
+    assert.deepEqual([...new Set(down.map((b) => b.word))], ['stale'], 'nor while a reconnect counts its attempts');
+  });
+
   it('says its state in a word for a narrow panel, so it reads without the colour of its dot: data held while down is stale, none is offline', () => {
     const word = (info: Parameters<typeof connectionBadge>[0], lastDataAt?: number) => connectionBadge(info, lastDataAt, now).word;
     assert.equal(word({ status: 'live' }, now - 1000), 'live');
