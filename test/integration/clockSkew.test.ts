@@ -73,6 +73,18 @@ describe("a machine whose clock is off from the exchange's (real ccxt, emulators
     assert.ok(retryAfterMs !== undefined && retryAfterMs >= 1_000 && retryAfterMs <= 2_000, `paused ${String(retryAfterMs)} ms, asked 1,000`);
   });
 
+  it("bybit's IP ban (HTTP 403, no Retry-After): REST is paused the ten minutes Bybit asks, not retried a second later", async () => {
+    rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0, historyMinutes: 1 });
+    const client = await rig.registry.get('bybit');
+    rig.emulator.failRest({ status: 418, count: 1, path: 'recent-trade' }); // the emulator's ban: Bybit's 403
+    const failed: unknown = await client.fetchTrades('BTC/USDT:USDT', undefined, 10).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    assert.ok(failed instanceof Error, 'the ban failed the request');
+    assert.deepEqual(responseFacts(failed), { httpStatus: 403, retryAfterMs: 10 * 60_000 });
+  });
+
   it("a recording across a trade update larger than ccxt keeps, our clock 90 s behind the exchange's: the socket is live again without a trade, and its hole is fetched up to the exchange's now, none missing", async () => {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-skew-rec-'));
     const BTC = { exchange: 'coinbase', symbol: 'BTC/USD' } as const;

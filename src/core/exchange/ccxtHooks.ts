@@ -38,7 +38,7 @@ export function attachResponseFactsToErrors(exchange: ProExchange, clock: Clock)
     return result.catch((err: unknown) => {
       const status = typeof response.status === 'number' ? response.status : undefined;
       const headers = ex.getResponseHeaders(response);
-      const retryAfterMs = retryAfterOf(headers, clock.now());
+      const retryAfterMs = retryAfterOf(headers, clock.now()) ?? impliedPauseMs(exchange.id, status);
       attachResponseFacts(err, { ...(status !== undefined ? { httpStatus: status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
       throw err;
     });
@@ -84,6 +84,18 @@ export function handleUnawaitedWsSends(exchange: ProExchange): void {
     }
     return client;
   };
+}
+
+/**
+ * Bybit bans an IP that keeps asking past its limit with HTTP 403 "access too frequent" and asks for "at least 10
+ * minutes" without a request (its docs, Rate Limit: IP limit); the answer itself carries no Retry-After. Asked again a
+ * second later (the rate-limit backoff), the ban would only last longer.
+ */
+export const BYBIT_IP_BAN_MS = 10 * 60_000;
+
+/** The pause an answer implies where it names none: Bybit's IP ban; undefined elsewhere. */
+export function impliedPauseMs(exchangeId: string, status: number | undefined): number | undefined {
+  return exchangeId === 'bybit' && status === 403 ? BYBIT_IP_BAN_MS : undefined;
 }
 
 /**
