@@ -189,7 +189,7 @@ export class AggregateMarket implements Disposable {
             try {
               const onBarPastUntil = (): void => void (reached[i] = true);
               const candles = await fetch({ exchange: leg.exchange, symbol: leg.symbol }, tf, from, this.since, { signal, maxAttempts: 2, onBarPastUntil });
-              return legKlinesOf(leg.contract, candles, from, this.since);
+              return legKlinesOf(leg, candles, from, this.since);
             } catch (err) {
               if (!this.disposed) log.warn(`aggregate ${this.definition.name}: ${leg.exchange} ${leg.symbol} ${tf} history could not be loaded (${userMessage(err)}); its bars before ${new Date(this.since).toISOString()} are partial`);
               return undefined;
