@@ -239,6 +239,27 @@ describe('CandleSeries', () => {
     }
   });
 
+  it('the empty bars after a bar whose close a late trade changed are flat at its new close, revised, as the whole log has them', () => {
+    const trades = [
+      { timestamp: T0 + 1, price: 10, amount: 1 },
+      { timestamp: T0 + 3 * MIN + 5, price: 13, amount: 1 }, // after two empty minutes: they close flat at 10
+      { timestamp: T0 + 4 * MIN + 5, price: 14, amount: 1 },
+    ];
+    const late = [
+      { timestamp: T0 + 50_000, price: 11, amount: 1 }, // late, newer than T0's close: its close, and the empty minutes' price
+      { timestamp: T0 + MIN + 7, price: 12, amount: 2 }, // late, into the first empty minute: the second is flat at 12
+    ];
+    const s = new CandleSeries('1m');
+    for (const t of trades) s.applyTrade(t.timestamp, t.price, t.amount);
+    s.drain();
+    s.applyTrade(late[0]!.timestamp, late[0]!.price, late[0]!.amount);
+    const deltas = s.drain();
+    assert.deepEqual(s.snapshot(), referenceCandles([...trades, late[0]!], '1m'), 'after the first late trade');
+    assert.deepEqual(deltas.map((d) => [d.kind, d.candle.time, d.candle.close]), [['revised', T0, 11], ['revised', T0 + MIN, 11], ['revised', T0 + 2 * MIN, 11]]);
+    s.applyTrade(late[1]!.timestamp, late[1]!.price, late[1]!.amount);
+    assert.deepEqual(s.snapshot(), referenceCandles([...trades, ...late], '1m'), 'after the second');
+  });
+
   it('replaceFrom reports only bars whose values changed', () => {
     const s = new CandleSeries('1m');
     s.applyTrade(T0 + 1, 10, 1);

@@ -189,7 +189,7 @@ export class AggregateMarket implements Disposable {
             try {
               const onBarPastUntil = (): void => void (reached[i] = true);
               const candles = await fetch({ exchange: leg.exchange, symbol: leg.symbol }, tf, from, this.since, { signal, maxAttempts: 2, onBarPastUntil });
-              return legKlinesOf(leg.contract, candles, from, this.since);
+              return legKlinesOf(leg, candles, from, this.since);
             } catch (err) {
               if (!this.disposed) log.warn(`aggregate ${this.definition.name}: ${leg.exchange} ${leg.symbol} ${tf} history could not be loaded (${userMessage(err)}); its bars before ${new Date(this.since).toISOString()} are partial`);
               return undefined;
@@ -237,20 +237,30 @@ export class AggregateMarket implements Disposable {
     if (this.series.size === 0) return;
     const coverage = this.coverage();
     this.confirmation?.check(coverage);
+    // A failed leg's hole is no fill's to wait for: its bars close, partial, once the legs that run are past them.
+    const bars = this.feeds.some((f) => f.barsCoverage) ? this.feeds.map((f, i) => f.barsCoverage?.() ?? (coverage[i] as LegCoverage)) : coverage;
     for (const [timeframe, s] of this.series) {
-      const deltas = s.flush(coverage);
+      const deltas = s.flush(bars);
       if (deltas.length > 0) this.consumer({ type: 'deltas', timeframe, deltas });
     }
   }
 }
 
-type LegRunner = Pick<LegFeed, 'coverage' | 'dispose' | 'state'>;
+type LegRunner = Pick<LegFeed, 'coverage' | 'dispose' | 'state'> & {
+  /** The coverage the bars close by, where it differs from `coverage` (which says what trades may still come late). */
+  readonly barsCoverage?: () => LegCoverage;
+};
 
-/** A leg that never runs: one hole from `since` on, so every bar says partial. */
+/**
+ * A leg that never runs: one hole from `since` on, so every bar says partial. Its trades are missing, not late (the
+ * hole is not settled: an aggregate's footprint keeps its bars partial), but no bar waits for them: for the bars the
+ * hole is settled and the leg covered to the end, or no bar would ever close (nor the old ones be let go).
+ */
 function failedLeg(since: number, reason: string): LegRunner {
   return {
     state: { status: 'failed', reason },
     coverage: () => ({ holes: [{ from: since, until: undefined, settled: false }], coveredUntil: undefined }),
+    barsCoverage: () => ({ holes: [{ from: since, until: undefined, settled: true }], coveredUntil: Number.POSITIVE_INFINITY }),
     dispose: () => undefined,
   };
 }

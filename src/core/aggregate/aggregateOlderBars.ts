@@ -71,7 +71,7 @@ async function onePage(
       short.push({ leg: i, reason });
       return undefined;
     }
-    const inPage = legKlinesOf(leg.contract, page.value.candles, from, until);
+    const inPage = legKlinesOf(leg, page.value.candles, from, until);
     if (inPage.length === 0) short.push({ leg: i, reason: page.value.exhausted ? 'no more history' : 'no bars in the page' });
     return inPage;
   });

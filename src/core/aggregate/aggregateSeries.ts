@@ -1,5 +1,5 @@
 /** The bars of one aggregated market at one timeframe, built from its legs' trades; partial where a leg may lack trades. */
-import { baseAmount, type ContractSpec } from '../exchange/contractSpec';
+import { klineBaseAmount, type ContractSpec } from '../exchange/contractSpec';
 import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
 import type { Candle, Trade } from '../types';
 import type { AggregatePrice } from './aggregateDefinition';
@@ -37,9 +37,12 @@ interface Slot {
 /** One leg's klines for a seed, amounts already in base units; undefined: the leg has none (its history could not be loaded). */
 export type LegKlines = ReadonlyArray<{ readonly time: number; readonly open: number; readonly high: number; readonly low: number; readonly close: number; readonly base: number }> | undefined;
 
-/** A leg's klines in [from, until) as a seed takes them: volumes in base units (the leg's contract size applied). */
-export function legKlinesOf(contract: ContractSpec, candles: readonly Candle[], from: number, until: number): NonNullable<LegKlines> {
-  return candles.filter((c) => c.time >= from && c.time < until).map((c) => ({ time: c.time, open: c.open, high: c.high, low: c.low, close: c.close, base: baseAmount(contract, c.volume, c.close) }));
+/**
+ * A leg's klines in [from, until) as a seed takes them: volumes in base units (the leg's contract size applied where
+ * its exchange's klines count contracts; see klineBaseAmount).
+ */
+export function legKlinesOf(leg: { readonly exchange: string; readonly contract: ContractSpec }, candles: readonly Candle[], from: number, until: number): NonNullable<LegKlines> {
+  return candles.filter((c) => c.time >= from && c.time < until).map((c) => ({ time: c.time, open: c.open, high: c.high, low: c.low, close: c.close, base: klineBaseAmount(leg.exchange, leg.contract, c.volume, c.close) }));
 }
 
 const ZERO: Flow = { trades: 0, volume: 0, buyVolume: 0, sellVolume: 0 };

@@ -60,7 +60,7 @@ export class SeedConfirmation {
             const edge = s.seedEdge(i);
             if (edge === undefined) return undefined;
             try {
-              return legKlinesOf(leg.contract, await fetch({ exchange: leg.exchange, symbol: leg.symbol }, tf, edge, since, { signal, maxAttempts: 2 }), edge, since);
+              return legKlinesOf(leg, await fetch({ exchange: leg.exchange, symbol: leg.symbol }, tf, edge, since, { signal, maxAttempts: 2 }), edge, since);
             } catch (err) {
               if (!disposed.aborted) log.warn(`aggregate ${name}: ${leg.exchange} ${leg.symbol} ${tf} bars before ${new Date(since).toISOString()} could not be loaded again (${userMessage(err)}); they stay partial`);
               return undefined;

@@ -127,7 +127,7 @@ export async function loadRecordedAggregateBacktestData(
 
 /** The aggregate's closed bars in [from, until) at `tf`, merged from its legs' klines as a chart's history is. */
 async function aggregateBars(source: AggregateBacktestSource, def: AggregateDefinition, legs: readonly ResolvedLeg[], tf: Timeframe, from: number, until: number, bars: number): Promise<Candle[]> {
-  const klines = await Promise.all(legs.map(async (leg) => legKlinesOf(leg.contract, await source.candlesBetween(leg, tf, from, until), from, until)));
+  const klines = await Promise.all(legs.map(async (leg) => legKlinesOf(leg, await source.candlesBetween(leg, tf, from, until), from, until)));
   const segments: Segment[] = legs.map((l) => (l.contract.segment === 'spot' ? 'spot' : 'perp'));
   const series = new AggregateSeries(tf, segments, def.price, until, bars + 1);
   series.seed(from, klines);

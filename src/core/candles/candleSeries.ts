@@ -278,6 +278,24 @@ export class CandleSeries {
     }
     foldTrade(bar, timestamp, price, amount);
     this.markDirty(bar, idx);
+    this.reflatAfter(idx);
+  }
+
+  /**
+   * The bars closed empty right after bar `idx` are flat at its close, which a late trade may have changed: they
+   * follow it, up to the next bar that traded (or one partial: across a hole nothing was filled). Late trades only;
+   * O(those bars).
+   */
+  private reflatAfter(idx: number): void {
+    const p = this.bars[idx]?.close;
+    if (p === undefined) return;
+    for (let i = idx + 1; i < this.bars.length; i++) {
+      const flat = this.bars[i];
+      if (!flat || flat.volume !== 0 || flat.partial) return;
+      if (flat.close === p && flat.open === p && flat.high === p && flat.low === p) return;
+      flat.open = flat.high = flat.low = flat.close = p;
+      this.markDirty(flat, i);
+    }
   }
 
   /** The buckets strictly between `last` and `start` had no trade: flat final bars at the last close, volume 0. */

@@ -43,6 +43,18 @@ export function baseAmount(spec: ContractSpec, amount: number, price: number): n
 }
 
 /**
+ * Exchanges whose ccxt OHLCV volume of a contract market is already in base units, though their trades' amounts are
+ * contracts (ccxt's parseOHLCV: Binance's inverse klines give the base asset volume, Bybit's inverse the turnover,
+ * OKX's derivatives volCcy): their klines must not be converted again.
+ */
+const KLINE_VOLUME_IN_BASE: ReadonlySet<string> = new Set(['binance', 'binanceusdm', 'binancecoinm', 'bybit', 'bybiteu', 'bybitid', 'okx', 'myokx', 'okxus']);
+
+/** Base units of a kline's `volume` (as ccxt gives it) of a market on `exchange` closing at `close`. */
+export function klineBaseAmount(exchange: string, spec: ContractSpec, volume: number, close: number): number {
+  return KLINE_VOLUME_IN_BASE.has(exchange) ? volume : baseAmount(spec, volume, close);
+}
+
+/**
  * A lot step (`amountStep`: base units, or contracts) in base units, where one exists: an inverse contract's base
  * amount follows the price, so it has none; neither has a contract that cannot be read.
  */

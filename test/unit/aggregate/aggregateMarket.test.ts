@@ -95,6 +95,24 @@ describe('AggregateMarket', () => {
     assert.deepEqual(src.disposed.sort(), ['binance', 'okx'], 'every leg stream given back');
   });
 
+  it('a failed leg holds no bar open: once the legs that run are past a bar, it closes, partial', async () => {
+    const src = source();
+    const events: AggregateEvent[] = [];
+    const agg = new AggregateMarket(src, def([['binance', 'BTC/USDT'], ['bitstamp', 'BTC/USD'], ['okx', 'BTC/USDT:USDT']]), { timeframes: ['1m'], since: T0 }, (e) => events.push(e));
+    await agg.ready;
+    src.push('binance', { type: 'state', state: { status: 'live', since: T0 } });
+    src.push('okx', { type: 'state', state: { status: 'live', since: T0 } });
+    for (let m = 0; m < 3; m++) {
+      src.push('binance', { type: 'trades', trades: [{ id: String(m), timestamp: T0 + m * 60_000 + 1000, price: 100 + m, amount: 2, side: 'buy' }] });
+      src.push('okx', { type: 'trades', trades: [{ id: `a${m}`, timestamp: T0 + m * 60_000 + 2000, price: 110 + m, amount: 300, side: 'sell' }] });
+    }
+    await new Promise((r) => setImmediate(r));
+    const closed = events.flatMap((e) => (e.type === 'deltas' ? e.deltas.filter((d) => d.kind === 'closed').map((d) => [d.bar.time, d.bar.volume, d.bar.partial]) : []));
+    // Both running legs traded in minutes 1 and 2: minutes 0 and 1 are past for every leg that can still trade.
+    assert.deepEqual(closed, [[T0, 5, true], [T0 + 60_000, 5, true]], 'the bars no running leg can add to are closed, partial (the failed leg lacks them)');
+    agg.dispose();
+  });
+
   it("our clock ahead of the exchange's, opened just after a bucket's start by it: the trades the exchange makes before that start after the history was fetched are in that history bar", async () => {
     const AHEAD = 3000;
     const since = T0 + 60_000; // our clock reads since + 1 s: the exchange's, since - 2 s
