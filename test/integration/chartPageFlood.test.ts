@@ -5,19 +5,12 @@
  */
 import { configurationWrites, setConfiguration } from '../helpers/fakeVscode';
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Logger } from '../../src/core/util/log';
-import type { EngineHost } from '../../src/extension/engineHost';
-import { ChartPanel } from '../../src/extension/panels/chartPanel';
-import type { PanelContext } from '../../src/extension/panels/panelContext';
-import { readSettings } from '../../src/extension/settings';
-import type { HostMessage } from '../../src/shared/protocol';
+import type { ChartPanel } from '../../src/extension/panels/chartPanel';
 import { Rig } from '../helpers/emulatorHub';
-import { fakeWebviewPanel, pageUntil, receivedByPage, type FakePanel } from '../helpers/fakeWebviewPanel';
+import { chartPanelOnHub, received } from '../helpers/chartPanelOnHub';
+import { pageUntil } from '../helpers/fakeWebviewPanel';
 
-type Of<M extends HostMessage['method']> = Extract<HostMessage, { method: M }>;
-const received = <M extends HostMessage['method']>(fake: FakePanel, method: M) => receivedByPage(fake.messages).filter((m): m is Of<M> => m.method === method);
 
 describe('a chart page flooding the host with costly commands (real ccxt, emulator)', function () {
   this.timeout(90_000);
@@ -33,13 +26,9 @@ describe('a chart page flooding the host with costly commands (real ccxt, emulat
   async function openChart() {
     rig = await Rig.start({ tradesPerSecond: 0, historyMinutes: 3000, historyTradesPerMinute: 2 }, { historyBars: 100 });
     setConfiguration({});
-    const warnings: string[] = [];
-    const log: Logger = { debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
-    const settings = readSettings().settings;
-    const ctx: PanelContext = { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')), engine: { hub: rig.hub } as unknown as EngineHost, log, settings: () => settings };
-    const fake = fakeWebviewPanel({ keep: true });
-    chart = new ChartPanel(fake.panel, { kind: 'chart', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' }, ctx);
-    fake.fromPage({ method: 'webview/ready', params: { kind: 'chart' } });
+    const opened = chartPanelOnHub(rig.hub, { kind: 'chart', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' });
+    const { fake, warnings } = opened;
+    chart = opened.chart;
     await pageUntil('the chart snapshot', () => (received(fake, 'chart/snapshot').at(-1)?.params.candles.length ?? 0) > 0);
     return { r: rig, fake, warnings, first: received(fake, 'chart/snapshot').at(-1)!.params.candles[0]![0] };
   }

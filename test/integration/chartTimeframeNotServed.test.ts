@@ -6,19 +6,12 @@
  */
 import { setConfiguration } from '../helpers/fakeVscode';
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
-import * as vscode from 'vscode';
-import type { Logger } from '../../src/core/util/log';
-import type { EngineHost } from '../../src/extension/engineHost';
-import { ChartPanel } from '../../src/extension/panels/chartPanel';
-import type { PanelContext } from '../../src/extension/panels/panelContext';
-import { readSettings } from '../../src/extension/settings';
+import type { ChartPanel } from '../../src/extension/panels/chartPanel';
 import type { HostMessage } from '../../src/shared/protocol';
 import { Rig } from '../helpers/emulatorHub';
-import { fakeWebviewPanel, pageUntil, receivedByPage, type FakePanel } from '../helpers/fakeWebviewPanel';
+import { chartPanelOnHub, received } from '../helpers/chartPanelOnHub';
+import { pageUntil } from '../helpers/fakeWebviewPanel';
 
-type Of<M extends HostMessage['method']> = Extract<HostMessage, { method: M }>;
-const received = <M extends HostMessage['method']>(fake: FakePanel, method: M) => receivedByPage(fake.messages).filter((m): m is Of<M> => m.method === method);
 
 describe('a chart page asking for a timeframe its exchange does not serve (real ccxt, Coinbase emulator)', function () {
   this.timeout(90_000);
@@ -34,13 +27,9 @@ describe('a chart page asking for a timeframe its exchange does not serve (real 
   it('1s on Coinbase: refused with a warning; the chart stays on 1m with its bars, no error, its state unchanged', async () => {
     rig = await Rig.start({ exchange: 'coinbase', tradesPerSecond: 0, historyMinutes: 300, historyTradesPerMinute: 2 }, { historyBars: 100 });
     setConfiguration({});
-    const warnings: string[] = [];
-    const log: Logger = { debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
-    const settings = readSettings().settings;
-    const ctx: PanelContext = { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')), engine: { hub: rig.hub } as unknown as EngineHost, log, settings: () => settings };
-    const fake = fakeWebviewPanel({ keep: true });
-    chart = new ChartPanel(fake.panel, { kind: 'chart', exchange: 'coinbase', symbol: 'BTC/USD', timeframe: '1m' }, ctx);
-    fake.fromPage({ method: 'webview/ready', params: { kind: 'chart' } });
+    const opened = chartPanelOnHub(rig.hub, { kind: 'chart', exchange: 'coinbase', symbol: 'BTC/USD', timeframe: '1m' });
+    const { fake, warnings } = opened;
+    chart = opened.chart;
     // The toolbar's list: the timeframes Coinbase serves, once known.
     await pageUntil('the chart snapshot with its timeframes', () => {
       const last = received(fake, 'chart/snapshot').at(-1);
@@ -50,15 +39,16 @@ describe('a chart page asking for a timeframe its exchange does not serve (real 
     assert.ok(!offered.includes('1s'), `Coinbase serves no 1s bars: ${offered.join(' ')}`);
     const bars = received(fake, 'chart/snapshot').at(-1)!.params.candles.length;
 
-    const before = fake.messages.length;
+    const counts = new Map((['panel/error', 'chart/snapshot'] as const).map((m) => [m as string, received(fake, m).length]));
+    const receivedBefore = (method: string) => counts.get(method) ?? 0;
     fake.fromPage({ method: 'chart/setTimeframe', params: { timeframe: '1s' } });
     assert.equal(chart.state.timeframe, '1m', 'the chart keeps the timeframe it shows');
     assert.ok(warnings.some((w) => w.includes('"1s"') && w.includes('does not have')), `a line in the log names the timeframe refused:\n${warnings.join('\n')}`);
     // Whatever the panel sent since (none expected), it withdrew no bars and raised no banner.
     await new Promise<void>((r) => setImmediate(r));
-    const since = receivedByPage(fake.messages.slice(before));
-    assert.deepEqual(since.filter((m) => m.method === 'panel/error'), []);
-    assert.ok(since.filter((m): m is Of<'chart/snapshot'> => m.method === 'chart/snapshot').every((m) => m.params.timeframe === '1m' && m.params.candles.length >= bars));
+    const since = <M extends HostMessage['method']>(method: M) => received(fake, method).slice(receivedBefore(method));
+    assert.deepEqual(since('panel/error'), []);
+    assert.ok(since('chart/snapshot').every((m) => m.params.timeframe === '1m' && m.params.candles.length >= bars));
     // A page asking in a loop: its refusals are lines in the log as any page's are, at most 30 per 10 s.
     const lines = warnings.length;
     for (let i = 0; i < 1000; i++) fake.fromPage({ method: 'chart/setTimeframe', params: { timeframe: i % 2 === 0 ? '1s' : '7m' } });
