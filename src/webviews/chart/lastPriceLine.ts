@@ -14,6 +14,7 @@ const DOTTED: LineStyle.Dotted = 1;
 /** The part of a series this needs. */
 export interface PriceLineSeries {
   createPriceLine(options: CreatePriceLineOptions): IPriceLine;
+  removePriceLine(line: IPriceLine): void;
 }
 
 export interface NewestBar {
@@ -35,9 +36,17 @@ export class LastPriceLine {
     return this.shown?.price;
   }
 
-  /** Called with the newest bar whenever it may have changed: O(1), and no call into the chart when nothing did. */
+  /**
+   * Called with the newest bar whenever it may have changed: O(1), and no call into the chart when nothing did. No bar
+   * (the bars withdrawn: a market that failed its check after its cached bars were shown) takes the line away.
+   */
   set(bar: NewestBar | undefined): void {
-    if (bar === undefined) return;
+    if (bar === undefined) {
+      if (this.line) this.series.removePriceLine(this.line);
+      this.line = undefined;
+      this.shown = undefined;
+      return;
+    }
     const price = bar.close;
     const up = bar.close >= bar.open;
     if (this.shown?.price === price && this.shown.up === up) return;

@@ -37,8 +37,10 @@ describe('webviews/chart ChartView: a snapshot of no bars', () => {
     v.setSnapshot(candles(50), OPTIONS, [{ time: T0 + 10 * MIN, text: 'alert', position: 'above' }], '1m', SERIES);
     const [candleSeries] = live('Candlestick');
     assert.equal(candleSeries?.data.length, 50, 'the bars drawn');
+    assert.equal(v.lastPriceLabel, 100.5, 'the last price on the axis');
     v.setSnapshot([], OPTIONS, [], '1m', SERIES);
     assert.equal(v.barCount, 0);
+    assert.equal(v.lastPriceLabel, undefined, 'the last price of the withdrawn bars stayed on the axis');
     assert.deepEqual(
       [candleSeries.data.length, ...live('Histogram').map((s) => s.data.length), ...live('Line').map((s) => s.data.length)],
       [0, 0, 0],

@@ -9,8 +9,9 @@ const theme = (green: string, red: string): Theme => resolveTheme((name) => ({ '
 function fakeSeries() {
   const made: CreatePriceLineOptions[] = [];
   const applied: Partial<PriceLineOptions>[] = [];
+  const removed: IPriceLine[] = [];
   const line = { applyOptions: (o: Partial<PriceLineOptions>) => applied.push(o) } as unknown as IPriceLine;
-  return { made, applied, series: { createPriceLine: (o: CreatePriceLineOptions) => (made.push(o), line) } };
+  return { made, applied, removed, line, series: { createPriceLine: (o: CreatePriceLineOptions) => (made.push(o), line), removePriceLine: (l: IPriceLine) => void removed.push(l) } };
 }
 
 describe('LastPriceLine: the newest bar’s close on the price axis', () => {
@@ -52,5 +53,19 @@ describe('LastPriceLine: the newest bar’s close on the price axis', () => {
     line.set({ open: 100, close: 98 });
     line.setTheme(dark);
     assert.deepEqual(applied, [{ price: 98, color: dark.red }]);
+  });
+
+  it('bars withdrawn (none left): the line and its label go; the next bar draws a new one', () => {
+    const { made, removed, line: drawn, series } = fakeSeries();
+    const line = new LastPriceLine(series, dark);
+    line.set({ open: 100, close: 101 });
+    line.set(undefined);
+    assert.deepEqual(removed, [drawn]);
+    assert.equal(line.price, undefined);
+    line.set(undefined);
+    assert.equal(removed.length, 1, 'nothing left to remove');
+    line.set({ open: 90, close: 91 });
+    assert.equal(made.length, 2);
+    assert.equal(made[1]!.price, 91);
   });
 });
