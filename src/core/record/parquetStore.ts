@@ -8,11 +8,10 @@ import { toColumns } from './parquetColumns';
 import type { RecordSink } from './recordSink';
 import { holesOf, type RecordBatch } from './recordTypes';
 import { dayOf, partFileName, partitionDir } from './storeLayout';
+import { FORMAT_KEY, FORMAT_VERSION } from './storeFormat';
 import { WriteGate } from './writeGate';
 import { TICK_SIZE_KEY } from './storedTickSize';
 import { encodeHoles, HOLES_KEY } from './storedHoles';
-
-const FORMAT_VERSION = '1';
 
 /**
  * A file is complete or absent: it is encoded in memory, written to a temp file, synced and renamed, so a process
@@ -97,7 +96,7 @@ export function encodeBatch(batch: RecordBatch, extra: ReadonlyArray<{ key: stri
   const bytes = parquetWriteBuffer({
     columnData: toColumns(batch),
     kvMetadata: [
-      { key: 'tradesuite.format', value: FORMAT_VERSION },
+      { key: FORMAT_KEY, value: FORMAT_VERSION },
       { key: 'tradesuite.kind', value: batch.kind },
       { key: 'tradesuite.exchange', value: batch.market.exchange },
       { key: 'tradesuite.symbol', value: batch.market.symbol },

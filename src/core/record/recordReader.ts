@@ -10,6 +10,7 @@ import { TickerColumns } from './tickerColumns';
 import type { BookRow, RecordKind, RecordedEvent, RecordedMarket, RowOf, TickerRow, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
 import { partitionFiles } from './partitionFiles';
+import { FORMAT_KEY, formatProblem } from './storeFormat';
 import { footerRows, readParquetColumns } from './parquetFileColumns';
 import { dayFromDirName, dayOf, marketDir, partitionDir } from './storeLayout';
 
@@ -228,6 +229,8 @@ async function decodeFile<C>(file: string, loaded: Loaded, decoder: Decoder<C>, 
     const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
     const buffer = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
     const metadata = parquetMetadata(buffer);
+    const format = formatProblem(new Map((metadata.key_value_metadata ?? []).map((kv) => [kv.key, kv.value])).get(FORMAT_KEY));
+    if (format !== undefined) throw new Error(format);
     const n = footerRows(metadata);
     return decoder.build(await readParquetColumns(buffer, metadata, decoder.columns), n);
   } catch (err) {
