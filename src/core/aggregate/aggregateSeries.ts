@@ -1,5 +1,5 @@
 /** The bars of one aggregated market at one timeframe, built from its legs' trades; partial where a leg may lack trades. */
-import { klineBaseAmount, type ContractSpec } from '../exchange/contractSpec';
+import { baseAmount, type ContractSpec } from '../exchange/contractSpec';
 import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
 import type { Candle, Trade } from '../types';
 import type { AggregatePrice } from './aggregateDefinition';
@@ -38,11 +38,11 @@ interface Slot {
 export type LegKlines = ReadonlyArray<{ readonly time: number; readonly open: number; readonly high: number; readonly low: number; readonly close: number; readonly base: number }> | undefined;
 
 /**
- * A leg's klines in [from, until) as a seed takes them: volumes in base units (the leg's contract size applied where
- * its exchange's klines count contracts; see klineBaseAmount).
+ * A leg's klines in [from, until) as a seed takes them: volumes in base units (the client gives a contract market's
+ * kline volume in contracts, as its trades: klineVolumeInTradeUnits).
  */
 export function legKlinesOf(leg: { readonly exchange: string; readonly contract: ContractSpec }, candles: readonly Candle[], from: number, until: number): NonNullable<LegKlines> {
-  return candles.filter((c) => c.time >= from && c.time < until).map((c) => ({ time: c.time, open: c.open, high: c.high, low: c.low, close: c.close, base: klineBaseAmount(leg.exchange, leg.contract, c.volume, c.close) }));
+  return candles.filter((c) => c.time >= from && c.time < until).map((c) => ({ time: c.time, open: c.open, high: c.high, low: c.low, close: c.close, base: baseAmount(leg.contract, c.volume, c.close) }));
 }
 
 const ZERO: Flow = { trades: 0, volume: 0, buyVolume: 0, sellVolume: 0 };

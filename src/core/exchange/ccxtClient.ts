@@ -38,7 +38,7 @@ import { checkFundingRate, checkOpenInterest, type FundingFigure, type OpenInter
 import { defaultMarketsCacheTiming, marketsSource, type CcxtMarket, type MarketsCache } from './marketsCache';
 import { checkCandleRow, checkLiquidation, checkMarket, checkOrderBook, checkTicker, checkTrade, tickSizeOf, type Checked, type MarketContext } from './normalize';
 import { EXCHANGE_CLOCK_SLACK_MS } from './plausible';
-import { contractSpecOf } from './contractSpec';
+import { contractSpecOf, klineVolumeInTradeUnits } from './contractSpec';
 import { BookDrops } from './bookDrops';
 import { BookValidity } from './bookValidity';
 import { NewLiquidations } from './newLiquidations';
@@ -218,8 +218,11 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const rows: unknown = await this.rest(symbol, () => ex.fetchOHLCV(symbol, timeframe, since, limit));
     const ctx = this.context(ex, symbol, false);
     const listed = Array.isArray(rows) ? rows : [];
+    const candles = this.keepValid(listed, (row) => checkCandleRow(row, ctx), `${timeframe} candles ${symbol}`);
+    const contract = contractSpecOf((ex.markets as Record<string, unknown> | undefined)?.[symbol]);
+    const inTradeUnits = typeof contract === 'string' || contract.segment === 'spot' ? candles : candles.map((c) => ({ time: c.time, open: c.open, high: c.high, low: c.low, close: c.close, volume: klineVolumeInTradeUnits(this.exchangeId, contract, c.volume, c.close) }));
     // A row dropped is a bar the exchange has that could not be read, not an empty period: see listedRows.
-    return withListedRows(this.keepValid(listed, (row) => checkCandleRow(row, ctx), `${timeframe} candles ${symbol}`), listed.length);
+    return withListedRows(inTradeUnits, listed.length);
   }
 
   async fetchTrades(symbol: string, since: number | undefined, limit: number, until?: number): Promise<Trade[]> {

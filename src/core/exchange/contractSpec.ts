@@ -43,15 +43,21 @@ export function baseAmount(spec: ContractSpec, amount: number, price: number): n
 }
 
 /**
- * Exchanges whose ccxt OHLCV volume of a contract market is already in base units, though their trades' amounts are
- * contracts (ccxt's parseOHLCV: Binance's inverse klines give the base asset volume, Bybit's inverse the turnover,
- * OKX's derivatives volCcy): their klines must not be converted again.
+ * Exchanges whose ccxt OHLCV volume of a contract market is in base units, though their trades' amounts are contracts
+ * (ccxt's parseOHLCV: Binance's inverse klines give the base asset volume, Bybit's inverse the turnover, OKX's
+ * derivatives volCcy).
  */
 const KLINE_VOLUME_IN_BASE: ReadonlySet<string> = new Set(['binance', 'binanceusdm', 'binancecoinm', 'bybit', 'bybiteu', 'bybitid', 'okx', 'myokx', 'okxus']);
 
-/** Base units of a kline's `volume` (as ccxt gives it) of a market on `exchange` closing at `close`. */
-export function klineBaseAmount(exchange: string, spec: ContractSpec, volume: number, close: number): number {
-  return KLINE_VOLUME_IN_BASE.has(exchange) ? volume : baseAmount(spec, volume, close);
+/**
+ * A kline's `volume` as ccxt gives it, in the unit of the market's trade amounts (contracts of a contract market), so
+ * a bar from REST and one built from trades count alike: an OKX BTC/USDT:USDT chart read its REST bars in BTC and its
+ * live ones in contracts of 0.01 BTC, 100× apart at the seam. An inverse kline's base volume becomes contracts at its
+ * close (its trades' own prices are not in a kline).
+ */
+export function klineVolumeInTradeUnits(exchange: string, spec: ContractSpec, volume: number, close: number): number {
+  if (spec.segment === 'spot' || !KLINE_VOLUME_IN_BASE.has(exchange)) return volume;
+  return spec.settlement === 'linear' ? volume / spec.contractSize : (volume * close) / spec.contractSize;
 }
 
 /**

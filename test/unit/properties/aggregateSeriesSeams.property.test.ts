@@ -109,10 +109,7 @@ class SimLeg {
     if (batch.length > 0) this.send({ type: 'trades', trades: batch });
   }
 
-  /**
-   * Klines of [from, until) as ccxt gives them: buckets with trades (those made so far), volume in base units (ccxt's
-   * OKX derivatives and Bybit inverse klines are, though their trades' amounts are contracts).
-   */
+  /** Klines of [from, until) as the exchange gives them: buckets with trades (those made so far), amounts in contracts. */
   klines(tf: Timeframe, from: number, until: number): Candle[] {
     if (this.depth === Number.POSITIVE_INFINITY) throw new Error('HTTP 503 Service Unavailable');
     const out: Candle[] = [];
@@ -121,9 +118,8 @@ class SimLeg {
       const time = bucketStart(tf, t.timestamp);
       if (time < this.depth) continue;
       const c = out.at(-1);
-      const base = baseAmount(this.kind.market.contract, t.amount, t.price);
-      if (c?.time === time) out[out.length - 1] = { ...c, high: Math.max(c.high, t.price), low: Math.min(c.low, t.price), close: t.price, volume: c.volume + base };
-      else out.push({ time, open: t.price, high: t.price, low: t.price, close: t.price, volume: base });
+      if (c?.time === time) out[out.length - 1] = { ...c, high: Math.max(c.high, t.price), low: Math.min(c.low, t.price), close: t.price, volume: c.volume + t.amount };
+      else out.push({ time, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.amount });
     }
     return out;
   }
@@ -383,10 +379,10 @@ async function run(seed: number, ids: IdKind): Promise<void> {
         const at = `${tf} ${hhmmss(bar.time)}`;
         const truths = legs.map((leg, i): LegTruth => {
           if (bar.time >= market.since) return legTruth(leg, byBucket[i]?.get(bar.time) ?? []);
-          // From history: the leg's kline (its volume in base units); none before its depth or where it did not trade.
+          // From history: the leg's kline, volume in base units at its close; none before its depth or where it did not trade.
           // With every trade of the bucket, also those made after the history was fetched (our clock ahead).
           const [k] = Number.isFinite(leg.depth) || leg.depth < 0 ? leg.klines(tf, bar.time, end) : [];
-          return k ? { flow: { ...ZERO, volume: k.volume }, ohlc: { open: k.open, high: k.high, low: k.low, close: k.close } } : { flow: ZERO, ohlc: undefined };
+          return k ? { flow: { ...ZERO, volume: baseAmount(leg.kind.market.contract, k.volume, k.close) }, ohlc: { open: k.open, high: k.high, low: k.low, close: k.close } } : { flow: ZERO, ohlc: undefined };
         });
         if (bar.time < market.since) {
           assert.equal(bar.history, true, `${at}: from history`);
