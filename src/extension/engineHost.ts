@@ -123,8 +123,15 @@ export class EngineHost {
     if (!c) return;
     c.watchdog.dispose();
     c.marketsListening.dispose();
-    await c.hub.close();
-    await c.replays.closeAll();
-    await c.registry.closeAll();
+    // Each closes whatever the one before did: a hub whose close failed must not leave the exchanges' sockets open.
+    let first: { readonly error: unknown } | undefined;
+    for (const close of [() => c.hub.close(), () => c.replays.closeAll(), () => c.registry.closeAll()]) {
+      try {
+        await close();
+      } catch (error) {
+        first ??= { error };
+      }
+    }
+    if (first) throw first.error;
   }
 }

@@ -70,4 +70,17 @@ describe('warming the markets', () => {
       await engine.stop();
     }
   });
+
+  it('a stop whose hub fails to close still closes the replays and the exchanges (their sockets), then says why', async () => {
+    const { engine } = engineWithMarketsLog();
+    const started = engine.hub as unknown as { close(): Promise<void> };
+    const parts = (engine as unknown as { current: { replays: { closeAll(): Promise<void> }; registry: { closeAll(): Promise<void> } } }).current;
+    const closed: string[] = [];
+    started.close = () => Promise.reject(new Error('the hub could not close'));
+    parts.replays.closeAll = () => (closed.push('replays'), Promise.resolve());
+    parts.registry.closeAll = () => (closed.push('exchanges'), Promise.resolve());
+    await assert.rejects(engine.stop(), /the hub could not close/);
+    assert.deepEqual(closed, ['replays', 'exchanges']);
+    assert.equal(engine.started, false);
+  });
 });
