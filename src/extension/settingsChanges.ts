@@ -40,11 +40,13 @@ async function apply(t: SettingsChangeTargets, affects: Affects): Promise<void> 
   const any = (keys: readonly string[]) => keys.some(affects);
   if (any(ENGINE_KEYS)) {
     t.log.info('exchange settings changed: restarting the engine');
-    await t.recorder.stop(); // the recorders write what they hold before their streams close
-    await t.engine()?.stop();
-    t.panels.resubscribeAll();
-    await t.alerts()?.restart();
-    t.recorder.sync();
+    // Every step of a restart runs though one before it failed: a stop that failed half way must not leave the panels,
+    // the rules, the recorders and the tree on the engine that is gone.
+    await step(t, 'the recorders could not stop', () => t.recorder.stop()); // they write what they hold before their streams close
+    await step(t, 'the engine could not stop', async () => t.engine()?.stop());
+    await step(t, 'the panels could not subscribe again', () => t.panels.resubscribeAll());
+    await step(t, 'the alert rules could not restart', async () => t.alerts()?.restart());
+    await step(t, 'the recorders could not start again', () => t.recorder.sync());
     t.tree.refresh();
   } else {
     if (affects('aggregates')) t.alerts()?.aggregatesChanged();
@@ -58,4 +60,13 @@ async function apply(t: SettingsChangeTargets, affects: Affects): Promise<void> 
   const open = t.panels.all().length;
   if (open > 0) t.log.info(`settings changed: applied to the ${open} open panel(s)`);
   t.panels.settingsChanged(affects);
+}
+
+/** Runs one step of a restart; a failure is logged, naming the step, and the restart goes on. */
+async function step(t: SettingsChangeTargets, failed: string, run: () => unknown): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    t.log.error(`settings changed: ${failed}: ${err instanceof Error ? err.message : String(err)}; the restart goes on`);
+  }
 }

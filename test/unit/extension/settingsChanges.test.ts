@@ -14,7 +14,7 @@ const changeOf =
     keys.some((k) => k === key || k.startsWith(`${key}.`));
 
 /** Targets that write each step into `calls`; `recorderStops` are the answers of recorder.stop(), one per call. */
-function rig(recorderStops: Promise<void>[] = [], restart: () => Promise<void> = () => Promise.resolve()) {
+function rig(recorderStops: Promise<void>[] = [], restart: () => Promise<void> = () => Promise.resolve(), engineStop: () => Promise<void> = () => Promise.resolve()) {
   const calls: string[] = [];
   const targets: SettingsChangeTargets = {
     recorder: {
@@ -24,7 +24,7 @@ function rig(recorderStops: Promise<void>[] = [], restart: () => Promise<void> =
       },
       sync: () => calls.push('recorder.sync'),
     },
-    engine: () => ({ stop: () => (calls.push('engine.stop'), Promise.resolve()) }),
+    engine: () => ({ stop: () => (calls.push('engine.stop'), engineStop()) }),
     panels: {
       resubscribeAll: () => calls.push('panels.resubscribeAll'),
       all: () => ['a panel'],
@@ -81,12 +81,30 @@ describe('settings changes applied to the running parts', () => {
     ]);
   });
 
-  it('a step that fails is named in the log, and the next change is still applied', async () => {
+  it('a step that fails is named in the log, the steps after it still run, and the next change is still applied', async () => {
     const { calls, apply } = rig([], () => Promise.reject(new Error('alerts.yaml unreadable')));
     await apply(changeOf('exchanges'));
     await apply(changeOf('chart.volume'));
-    assert.ok(calls.includes('error: settings changed: alerts.yaml unreadable'), calls.join('\n'));
+    assert.ok(calls.includes('error: settings changed: the alert rules could not restart: alerts.yaml unreadable; the restart goes on'), calls.join('\n'));
+    assert.deepEqual(calls.slice(calls.indexOf('alerts.restart') + 1, calls.indexOf('alerts.restart') + 4), ['error: settings changed: the alert rules could not restart: alerts.yaml unreadable; the restart goes on', 'recorder.sync', 'tree.refresh']);
     assert.equal(calls.at(-1), 'panels.settingsChanged(chart)');
+  });
+
+  it('an engine that fails to stop: the panels, the rules, the recorders and the tree still move to the new one', async () => {
+    const { calls, apply } = rig([Promise.reject(new Error('disk full'))], undefined, () => Promise.reject(new Error('the hub could not close')));
+    await apply(changeOf('exchanges'));
+    assert.deepEqual(calls.slice(0, 10), [
+      'info: exchange settings changed: restarting the engine',
+      'recorder.stop',
+      'error: settings changed: the recorders could not stop: disk full; the restart goes on',
+      'engine.stop',
+      'error: settings changed: the engine could not stop: the hub could not close; the restart goes on',
+      'panels.resubscribeAll',
+      'alerts.restart',
+      'recorder.sync',
+      'tree.refresh',
+      'info: settings changed: applied to the 1 open panel(s)',
+    ]);
   });
 
   it('other settings: the store moved writes the recorders out first; the tree and the alerts hear only what they show', async () => {
