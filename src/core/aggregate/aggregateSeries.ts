@@ -41,7 +41,7 @@ export type LegKlines = ReadonlyArray<{ readonly time: number; readonly open: nu
  * A leg's klines in [from, until) as a seed takes them: volumes in base units (the client gives a contract market's
  * kline volume in contracts, as its trades: klineVolumeInTradeUnits).
  */
-export function legKlinesOf(leg: { readonly exchange: string; readonly contract: ContractSpec }, candles: readonly Candle[], from: number, until: number): NonNullable<LegKlines> {
+export function legKlinesOf(leg: { readonly contract: ContractSpec }, candles: readonly Candle[], from: number, until: number): NonNullable<LegKlines> {
   return candles.filter((c) => c.time >= from && c.time < until).map((c) => ({ time: c.time, open: c.open, high: c.high, low: c.low, close: c.close, base: baseAmount(leg.contract, c.volume, c.close) }));
 }
 

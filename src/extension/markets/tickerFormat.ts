@@ -1,6 +1,6 @@
 /** A ticker as the Markets tree writes it: last price, 24h change and, for a perpetual, mark price and funding. */
 import type { Ticker } from '../../core/types';
-import { decimalsOf } from '../../shared/util/decimals';
+import { decimalsOf, usableTick } from '../../shared/util/decimals';
 import { formatFundingRate as formatFunding } from '../../shared/util/fundingRate';
 
 /** `tick`: the market's tick size, once its markets are loaded: prices then read with its decimals, as its chart and DOM do. */
@@ -34,7 +34,8 @@ const MOST_TICK_DECIMALS = 12;
  */
 export function formatPrice(p: number, tick?: number): string {
   const digits = p >= 1000 ? 2 : p >= 1 ? 4 : 8;
-  const tickDigits = tick !== undefined && tick > 0 && Number.isFinite(tick) ? Math.min(MOST_TICK_DECIMALS, decimalsOf(tick)) : undefined;
+  const usable = usableTick(tick);
+  const tickDigits = usable === undefined ? undefined : Math.min(MOST_TICK_DECIMALS, decimalsOf(usable));
   if (tickDigits !== undefined) return p.toLocaleString('en-US', { minimumFractionDigits: tickDigits, maximumFractionDigits: Math.max(tickDigits, digits) });
   return p.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: Math.min(2, digits) });
 }

@@ -7,6 +7,7 @@ import type { OrderBook, Trade } from '../../core/types';
 import type { DomRowWire, SpreadBeyondRowsWire, WebviewMessage } from '../../shared/protocol';
 import { assertNever } from '../../core/util/assertNever';
 import { DomLadder, initialMultiple, LADDER_ROWS, tickOfPrices } from './domLadder';
+import { usableTick } from '../../shared/util/decimals';
 import { aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
 import { finestTick } from './aggregateChartFeed';
 import { aggregateLegs, withLegShares } from './legShares';
@@ -200,7 +201,8 @@ export class DomPanel extends MarketPanel<DomState> {
   private useMarket(market: MarketInfo | undefined): void {
     const tick = market?.tickSize;
     this.amountStep = market?.amountStep;
-    if (tick !== undefined && tick > 0 && Number.isFinite(tick)) this.ladder = new DomLadder(tick);
+    const usable = usableTick(tick);
+    if (usable !== undefined) this.ladder = new DomLadder(usable);
     else {
       this.tickFromPrices = true;
       this.ladderFromPrices();

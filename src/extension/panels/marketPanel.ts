@@ -273,6 +273,3 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
  * same way each time, so the failure it resolves and the one a page says it dismissed are the same text.
  */
 const bannerText = (message: string): string => clip(message, MAX_PANEL_ERROR_CHARS);
-
-/** A listed tick size a page can take (a positive, finite number), else undefined: the page then infers decimals from the prices. */
-export const usableTick = (tick: number | undefined): number | undefined => (tick !== undefined && tick > 0 && Number.isFinite(tick) ? tick : undefined);

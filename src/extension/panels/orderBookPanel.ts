@@ -1,7 +1,8 @@
 import type { Subscription } from '../../core/hub/requests';
 import type { OrderBook } from '../../core/types';
 import type { WebviewMessage } from '../../shared/protocol';
-import { MarketPanel, usableTick } from './marketPanel';
+import { MarketPanel } from './marketPanel';
+import { usableTick } from '../../shared/util/decimals';
 import type { OrderBookState, PanelContext } from './panelContext';
 import type * as vscode from 'vscode';
 

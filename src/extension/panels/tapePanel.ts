@@ -8,8 +8,8 @@ import { aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregat
 import type { StreamState } from '../../core/types';
 import { MAX_BASE_CHARS, MAX_LIQUIDATIONS_REASON_CHARS, type TapeFilterWire, type TapeLiquidationsWire, type TapeRowWire, type WebviewMessage } from '../../shared/protocol';
 import { clip } from '../../shared/util/clip';
-import { MarketPanel, usableTick } from './marketPanel';
-import { decimalsOf } from '../../shared/util/decimals';
+import { MarketPanel } from './marketPanel';
+import { decimalsOf, usableTick } from '../../shared/util/decimals';
 import type { PanelContext, TapeState } from './panelContext';
 import { tapeLiquidations } from './tapeLiquidations';
 import { TradesMissing } from './tradesMissing';

@@ -13,3 +13,6 @@ export function decimalsOf(x: number): number {
   const dot = s.indexOf('.');
   return dot >= 0 ? s.length - dot - 1 : 0;
 }
+
+/** A listed tick size one can step or format by (a positive, finite number), else undefined. */
+export const usableTick = (tick: number | undefined): number | undefined => (tick !== undefined && tick > 0 && Number.isFinite(tick) ? tick : undefined);

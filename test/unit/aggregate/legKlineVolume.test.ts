@@ -42,7 +42,7 @@ function klineInTradeUnits(exchange: string, contract: ContractSpec, row: readon
 /** The same kline in an aggregate's leg: base units. */
 function klineBase(exchange: string, contract: ContractSpec, row: readonly number[]): number {
   const [time, open, high, low, close] = row as [number, number, number, number, number, number];
-  const [k] = legKlinesOf({ exchange, contract }, [{ time, open, high, low, close, volume: klineInTradeUnits(exchange, contract, row) }], time, time + 60_000);
+  const [k] = legKlinesOf({ contract }, [{ time, open, high, low, close, volume: klineInTradeUnits(exchange, contract, row) }], time, time + 60_000);
   return k!.base;
 }
 
