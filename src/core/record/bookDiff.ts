@@ -17,12 +17,32 @@ export class BookDiff {
   private lastSnapshotAt: number | undefined;
   private lastTs = Number.NEGATIVE_INFINITY;
   private seq = 0;
+  /** A book is held that the stream has not disowned since (no reset). */
+  private holding = false;
 
   constructor(private readonly opts: BookDiffOptions) {}
 
   /** The next book continues nothing: after a reconnect or a gap it is recorded as a snapshot. */
   reset(): void {
     this.lastSnapshotAt = undefined;
+    this.holding = false;
+  }
+
+  /**
+   * The held book again as a snapshot stamped `now`, once no snapshot was recorded for the period: a book that stops
+   * changing (a quiet market sends no update) must still be restorable by a reader that starts a period later.
+   */
+  snapshotIfQuiet(now: number): BookRow[] {
+    if (!this.holding || this.lastSnapshotAt === undefined) return [];
+    const ts = Math.max(now, this.lastTs);
+    if (ts - this.lastSnapshotAt < this.opts.snapshotEveryMs) return [];
+    this.lastTs = ts;
+    this.lastSnapshotAt = ts;
+    const seq = ++this.seq;
+    const out: BookRow[] = [];
+    for (const [price, amount] of this.bids) out.push({ ts, seq, kind: 'snapshot', side: 'bid', price, amount });
+    for (const [price, amount] of this.asks) out.push({ ts, seq, kind: 'snapshot', side: 'ask', price, amount });
+    return out;
   }
 
   rows(book: OrderBook): BookRow[] {
@@ -45,6 +65,7 @@ export class BookDiff {
     }
     this.bids = nextBids;
     this.asks = nextAsks;
+    this.holding = true;
     return out;
   }
 }

@@ -786,6 +786,7 @@ export class MarketRecorder {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      if (this.push('book', this.bookDiff.snapshotIfQuiet(this.clock.now())) > 0) this.bookDiff.reset();
       this.writing = this.flushAll().finally(() => {
         this.writing = undefined;
         this.schedule(this.failures > 0 ? backoffDelay(this.opts.retry ?? DEFAULT_RETRY, this.failures) : (this.opts.flushEveryMs ?? 5000));

@@ -58,4 +58,19 @@ describe('BookDiff and BookReplica', () => {
     for (const r of snap) late.apply(r);
     assert.deepEqual(late.book(), { bids: c.bids, asks: c.asks });
   });
+  it('a book that stops changing is recorded again as a snapshot each period, so a reader starting later has it', () => {
+    const [a] = books(1, 11) as [OrderBook];
+    const diff = new BookDiff({ snapshotEveryMs: 60_000 });
+    diff.rows({ ...a, timestamp: 1000 });
+    assert.deepEqual(diff.snapshotIfQuiet(60_999), [], 'not before the period');
+    const again = diff.snapshotIfQuiet(61_000);
+    assert.ok(again.length > 0 && again.every((r) => r.kind === 'snapshot' && r.ts === 61_000 && r.seq === 2));
+    const late = new BookReplica();
+    for (const r of again) late.apply(r);
+    assert.deepEqual(late.book(), { bids: a.bids, asks: a.asks }, 'the held book, whole');
+    assert.deepEqual(diff.snapshotIfQuiet(100_000), [], 'the period counts from the last snapshot');
+    assert.equal(diff.snapshotIfQuiet(121_000).length, again.length);
+    diff.reset();
+    assert.deepEqual(diff.snapshotIfQuiet(1_000_000), [], 'a book the stream disowned (not live) is not recorded again');
+  });
 });

@@ -226,4 +226,38 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
       ],
     );
   });
+  it('a quiet book (no update for a period) is recorded again as a snapshot by the flush timer, not once it stops being live', async () => {
+    const hub = new FakeHub();
+    const written: Array<() => void> = [];
+    const sink = new (class extends MemorySink {
+      override async write(batch: RecordBatch): Promise<void> {
+        await super.write(batch);
+        for (const w of written.splice(0)) w();
+      }
+    })();
+    const nextWrite = () => new Promise<void>((resolve) => written.push(resolve));
+    let now = 1000;
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['book'], flushEveryMs: 1, snapshotEveryMs: 60_000, clock: { now: () => now } }).start();
+    hub.send('orderbook', { type: 'orderbook', book: { timestamp: 1000, bids: [[100, 1]], asks: [[101, 2]] } });
+    await nextWrite();
+    now = 61_000;
+    await nextWrite();
+    hub.send('orderbook', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'x', retryInMs: 1 } });
+    now = 200_000;
+    hub.send('orderbook', { type: 'orderbook', book: { timestamp: 200_000, bids: [[99, 1]], asks: [[101, 2]] } });
+    await nextWrite();
+    await rec.close();
+    const rows = sink.batches.flatMap((b) => (b.kind === 'book' ? b.rows : []));
+    assert.deepEqual(
+      rows.map((r) => [r.ts, r.kind, r.side, r.price]),
+      [
+        [1000, 'snapshot', 'bid', 100],
+        [1000, 'snapshot', 'ask', 101],
+        [61_000, 'snapshot', 'bid', 100],
+        [61_000, 'snapshot', 'ask', 101],
+        [200_000, 'snapshot', 'bid', 99],
+        [200_000, 'snapshot', 'ask', 101],
+      ],
+    );
+  });
 });
