@@ -67,7 +67,9 @@ export class ClickHouseSink implements RecordSink {
       if (holesOf(batch).length > 0) await this.http.exec(insertHolesSql(), encodeHoleRows(batch.market, holesOf(batch)));
       if (batch.rows.length > 0) await this.http.exec(insertSql(batch.kind), encodeRows(batch, () => this.nextIns()));
     } catch (err) {
+      // A failed write may be a server that lost its tables (wiped, recreated): they and the tick sizes are made again.
       this.ready = undefined;
+      this.tickStored.clear();
       throw err;
     }
   }
