@@ -38,7 +38,8 @@ const RULES_CHANGED: AlertsChange = { kind: 'rules' };
 /**
  * How long the rules file may be missing before its rules stop. Many editors and tools save atomically (a temporary
  * file renamed over it, or the file deleted and written again): back within this, it is a save like any other and the
- * unchanged rules keep their state (a crossing's last side, a volume window). The bot waits as long (src/cli/main.ts).
+ * unchanged rules keep their state (a crossing's last side, a volume window). The bot waits as long after a file event
+ * (src/cli/main.ts), and keeps the rules of a file that stays missing; here, as before, a file deleted for good stops them.
  */
 export const FILE_GONE_GRACE_MS = 200;
 
