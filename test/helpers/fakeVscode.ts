@@ -1,4 +1,4 @@
-/** A stand-in for the `vscode` module in plain Node (unit tests, benchmarks): the configuration reads settings.ts makes, the tree API, file URIs and a quick pick. */
+/** A stand-in for the `vscode` module in plain Node (unit tests, benchmarks): the configuration reads settings.ts makes, the tree API, file URIs, a quick pick, file system watchers and diagnostics. */
 import Module from 'node:module';
 import * as path from 'node:path';
 
@@ -64,6 +64,111 @@ class Uri {
   }
   toString(): string {
     return `file://${this.fsPath}`;
+  }
+}
+
+/** A glob relative to a folder, as `workspace.createFileSystemWatcher` takes it. */
+class RelativePattern {
+  readonly baseUri: Uri;
+  readonly base: string;
+  constructor(
+    base: Uri | string,
+    readonly pattern: string,
+  ) {
+    this.baseUri = typeof base === 'string' ? Uri.file(base) : base;
+    this.base = this.baseUri.fsPath;
+  }
+}
+
+export type FileEventKind = 'create' | 'change' | 'delete';
+
+/**
+ * A FileSystemWatcher as VS Code gives it: an event per kind, each a Uri, unless created to ignore that kind; none
+ * after dispose(). Only a pattern naming one file is matched (no wildcards): what the extension watches.
+ */
+class FakeFileSystemWatcher {
+  private readonly emitters = { create: new EventEmitter<Uri>(), change: new EventEmitter<Uri>(), delete: new EventEmitter<Uri>() };
+  readonly onDidCreate = this.emitters.create.event;
+  readonly onDidChange = this.emitters.change.event;
+  readonly onDidDelete = this.emitters.delete.event;
+  private readonly file: string;
+  constructor(
+    pattern: RelativePattern,
+    readonly ignoreCreateEvents: boolean,
+    readonly ignoreChangeEvents: boolean,
+    readonly ignoreDeleteEvents: boolean,
+  ) {
+    if (/[*?[\]{}]/.test(pattern.pattern)) throw new Error(`fake createFileSystemWatcher: only a pattern naming one file is matched, not ${pattern.pattern}`);
+    this.file = path.join(pattern.base, pattern.pattern);
+  }
+  /** What VS Code does with a change on disk: tells the listeners of its kind, if the path matches and the kind is not ignored. */
+  deliver(kind: FileEventKind, uri: Uri): void {
+    if (uri.fsPath !== this.file) return;
+    if (kind === 'create' ? this.ignoreCreateEvents : kind === 'change' ? this.ignoreChangeEvents : this.ignoreDeleteEvents) return;
+    this.emitters[kind].fire(uri);
+  }
+  dispose(): void {
+    fileWatchers.delete(this);
+    for (const e of Object.values(this.emitters)) e.dispose();
+  }
+}
+
+const fileWatchers = new Set<FakeFileSystemWatcher>();
+/** A change on disk as VS Code reports it, to every watcher not disposed whose pattern matches `file` (the test changes the file itself). */
+export function fireFileEvent(kind: FileEventKind, file: string): void {
+  for (const w of [...fileWatchers]) w.deliver(kind, Uri.file(file));
+}
+/** The file system watchers created and not disposed. */
+export const liveFileWatchers = (): number => fileWatchers.size;
+
+class Range {
+  constructor(
+    readonly startLine: number,
+    readonly startCharacter: number,
+    readonly endLine: number,
+    readonly endCharacter: number,
+  ) {}
+}
+
+const DiagnosticSeverity = { Error: 0, Warning: 1, Information: 2, Hint: 3 } as const;
+
+class Diagnostic {
+  source?: string;
+  constructor(
+    readonly range: Range,
+    readonly message: string,
+    readonly severity: number = DiagnosticSeverity.Error,
+  ) {}
+}
+
+/** A DiagnosticCollection: the Problems panel's entries per file; like VS Code's, it throws once disposed. */
+class FakeDiagnosticCollection {
+  private readonly entries = new Map<string, readonly Diagnostic[]>();
+  private disposed = false;
+  constructor(readonly name: string) {}
+  set(uri: Uri, diagnostics: readonly Diagnostic[] | undefined): void {
+    this.checkLive();
+    if (diagnostics === undefined || diagnostics.length === 0) this.entries.delete(uri.toString());
+    else this.entries.set(uri.toString(), [...diagnostics]);
+  }
+  get(uri: Uri): readonly Diagnostic[] | undefined {
+    this.checkLive();
+    return this.entries.get(uri.toString());
+  }
+  delete(uri: Uri): void {
+    this.checkLive();
+    this.entries.delete(uri.toString());
+  }
+  clear(): void {
+    this.checkLive();
+    this.entries.clear();
+  }
+  dispose(): void {
+    this.disposed = true;
+    this.entries.clear();
+  }
+  private checkLive(): void {
+    if (this.disposed) throw new Error(`DiagnosticCollection ${this.name} used after dispose`);
   }
 }
 
@@ -187,6 +292,11 @@ const fake = {
     },
   },
   workspace: {
+    createFileSystemWatcher: (pattern: RelativePattern, ignoreCreateEvents = false, ignoreChangeEvents = false, ignoreDeleteEvents = false) => {
+      const watcher = new FakeFileSystemWatcher(pattern, ignoreCreateEvents, ignoreChangeEvents, ignoreDeleteEvents);
+      fileWatchers.add(watcher);
+      return watcher;
+    },
     getConfiguration: (section: string) => ({
       get: (key: string, fallback?: unknown) => inEffect(`${section}.${key}`, fallback),
       /** To the user's settings unless the target is the workspace (or a folder of it). */
@@ -220,7 +330,14 @@ const fake = {
       return { dispose: () => serializers.get(viewType) === serializer && serializers.delete(viewType) };
     },
   },
+  languages: {
+    createDiagnosticCollection: (name = '') => new FakeDiagnosticCollection(name),
+  },
   EventEmitter,
+  RelativePattern,
+  Range,
+  Diagnostic,
+  DiagnosticSeverity,
   TreeItem,
   ThemeIcon,
   ThemeColor,

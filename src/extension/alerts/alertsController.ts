@@ -15,7 +15,7 @@ import {
   type RuleStatusEntry,
   type SourceRange,
 } from '../../core/alerts';
-import { DisposableStore } from '../../shared/util/disposable';
+import { DisposableStore, type Disposable } from '../../shared/util/disposable';
 import { errorMessage, scopedLogger, type Logger } from '../../core/util/log';
 import type { AggregateDefinition } from '../../core/aggregate/aggregateDefinition';
 import type { EngineHost } from '../engineHost';
@@ -24,6 +24,7 @@ import type { AlertsProblems } from './alertsViewMessage';
 import { ALERT_ACTIONS, alertActionOf, runAlertAction, type ChartTarget } from './alertActions';
 import { AlertToasts, heldAlertsText } from './alertToasts';
 import { readConfigFile, type ConfigFile } from './readConfigFile';
+import { scheduleTimeout, type Schedule } from '../schedule';
 
 const SNOOZE_MS = 3_600_000;
 
@@ -33,6 +34,21 @@ export const ALERTS_READ_CONTEXT = 'tradesuite.alertsRead';
 /** What changed: the set of rules (loaded, reloaded, restarted), one rule's status, fire count or settings, or the file's problems. */
 export type AlertsChange = { readonly kind: 'rules' } | { readonly kind: 'rule'; readonly ruleId: string } | { readonly kind: 'problems' };
 const RULES_CHANGED: AlertsChange = { kind: 'rules' };
+
+/**
+ * How long the rules file may be missing before its rules stop. Many editors and tools save atomically (a temporary
+ * file renamed over it, or the file deleted and written again): back within this, it is a save like any other and the
+ * unchanged rules keep their state (a crossing's last side, a volume window). The bot waits as long after a file event
+ * (src/cli/main.ts), and keeps the rules of a file that stays missing; here, as before, a file deleted for good stops them.
+ */
+export const FILE_GONE_GRACE_MS = 200;
+
+export interface AlertsControllerOptions {
+  /** Times the grace after the file went missing (default: Node's timers). */
+  readonly schedule?: Schedule;
+  /** Reads the rules file (default: readConfigFile). */
+  readonly read?: (uri: vscode.Uri, maxBytes: number) => Promise<ConfigFile>;
+}
 
 /**
  * Alerts in the editor: loads alerts.yaml (hot-reloaded on save), shows its problems in the Problems panel at the
@@ -62,6 +78,17 @@ export class AlertsController implements vscode.Disposable {
   /** The watcher of the rules file in use (replaced when another file is named). */
   private watching: DisposableStore | undefined;
   private loading: Promise<void> = Promise.resolve();
+  /**
+   * The load waiting for its turn: file events meanwhile join it, as it reads the file when it starts (a burst is one
+   * read, of the newest content). `gone`: a missing file means no rules at once, with no grace; `force`: applied even
+   * when its text is the one loaded.
+   */
+  private queued: { gone: boolean; force: boolean; done: Promise<void> } | undefined;
+  /** Runs while the watched file is missing; when it ends with the file still missing, the rules stop. */
+  private grace: Disposable | undefined;
+  private disposed = false;
+  private readonly schedule: Schedule;
+  private readonly readFile: (uri: vscode.Uri, maxBytes: number) => Promise<ConfigFile>;
   /** Counts loads, so a symbol check of an older version of the file does not overwrite the newer problems. */
   private loads = 0;
   /** The config the current rules came from (for a symbol check after the aggregates change). */
@@ -81,7 +108,10 @@ export class AlertsController implements vscode.Disposable {
     private readonly log: Logger,
     private readonly openChart: (target: ChartTarget) => Thenable<unknown>,
     private readonly settings: () => Settings,
+    options: AlertsControllerOptions = {},
   ) {
+    this.schedule = options.schedule ?? scheduleTimeout;
+    this.readFile = options.read ?? readConfigFile;
     this.disposables.add(this.diagnostics);
     this.disposables.add(this.changed);
   }
@@ -117,6 +147,7 @@ export class AlertsController implements vscode.Disposable {
 
   /** Watches and loads the rules file at `uri` (none: no rules), leaving the one before. */
   private async follow(uri: vscode.Uri | undefined): Promise<void> {
+    this.endGrace();
     this.watching?.dispose();
     this.watching = undefined;
     if (this.configUri) this.diagnostics.delete(this.configUri);
@@ -130,7 +161,8 @@ export class AlertsController implements vscode.Disposable {
     const watching = this.disposables.add(new DisposableStore());
     this.watching = watching;
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)));
-    for (const d of [watcher, watcher.onDidChange(() => this.reload(false)), watcher.onDidCreate(() => this.reload(false)), watcher.onDidDelete(() => this.reload(false))]) watching.add(d);
+    const changed = (): void => void this.queueLoad(false);
+    for (const d of [watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed)]) watching.add(d);
     await this.reload();
   }
 
@@ -175,11 +207,35 @@ export class AlertsController implements vscode.Disposable {
     return this.aggregates().find((a) => a.name === name);
   }
 
-  /** Re-reads the file; `force` (the Reload command) applies it even when its text did not change. */
+  /** Re-reads the file (a missing one: no rules at once); `force` (the Reload command) applies it even when its text did not change. */
   reload(force = true): Promise<void> {
-    if (force) this.loadedText = undefined;
-    this.loading = this.loading.then(() => this.load()).catch((err: unknown) => this.log.error(`alerts: ${errorMessage(err)}`));
+    return this.queueLoad(true, force);
+  }
+
+  /** Settles once the loads asked for so far, by reload() or the file's events, are done (tests wait on it). */
+  idle(): Promise<void> {
     return this.loading;
+  }
+
+  /** One load at a time, and at most one waiting, which a file event joins rather than queueing another. */
+  private queueLoad(gone: boolean, force = false): Promise<void> {
+    const waiting = this.queued;
+    if (waiting) {
+      waiting.gone ||= gone;
+      waiting.force ||= force;
+      return waiting.done;
+    }
+    const next = { gone, force, done: Promise.resolve() };
+    next.done = this.loading
+      .then(() => {
+        this.queued = undefined;
+        if (next.force) this.loadedText = undefined;
+        return this.load(next.gone);
+      })
+      .catch((err: unknown) => this.log.error(`alerts: ${errorMessage(err)}`));
+    this.queued = next;
+    this.loading = next.done;
+    return next.done;
   }
 
   snooze(ruleId: string, ms = SNOOZE_MS): void {
@@ -215,13 +271,17 @@ export class AlertsController implements vscode.Disposable {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
+    this.endGrace();
     this.toasts.dispose();
     this.engine?.dispose();
     this.disposables.dispose();
     await this.store?.close();
   }
 
-  private async load(): Promise<void> {
+  /** `gone`: a missing file means no rules now; else the rules keep running through a grace (an atomic save). */
+  private async load(gone: boolean): Promise<void> {
+    if (this.disposed) return;
     const uri = this.configUri;
     if (!uri) {
       this.loadedText = undefined;
@@ -231,18 +291,31 @@ export class AlertsController implements vscode.Disposable {
     let file: ConfigFile;
     try {
       // A file that cannot be within the limit (4 bytes a character at most) is refused without being read.
-      file = await readConfigFile(uri, MAX_FILE_CHARS * 4);
+      file = await this.readFile(uri, MAX_FILE_CHARS * 4);
     } catch {
+      if (this.disposed) return;
+      if (!gone) {
+        // The text it had stays the text loaded: back the same, it is no new version.
+        this.grace ??= this.schedule(() => {
+          this.grace = undefined;
+          void this.queueLoad(true);
+        }, FILE_GONE_GRACE_MS);
+        return;
+      }
+      this.endGrace();
       this.loadedText = undefined;
       this.showDiagnostics(uri, []); // no file, no problems in it
       this.apply([], []);
       return;
     }
+    if (this.disposed) return;
+    this.endGrace();
     const { size, text } = file;
     // One save can reach the file watcher as two changes (truncate, write): the same text is loaded once.
     if (text !== undefined && text === this.loadedText) return;
     this.loadedText = text;
     const parsed = text === undefined ? refusedConfig(`alerts.yaml is ${size.toLocaleString('en')} bytes; the limit is ${MAX_FILE_CHARS.toLocaleString('en')} characters`) : await loadAlertsConfig(text, { now: Date.now() });
+    if (this.disposed) return;
     const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
     // Rules with errors are left out by the parser; a file that failed to parse at all keeps the previous rules.
     const keepPrevious = errors.length > 0 && parsed.rules.length === 0 && this.rules.length > 0;
@@ -268,7 +341,7 @@ export class AlertsController implements vscode.Disposable {
   private async checkSymbols(uri: vscode.Uri, parsed: AlertsConfig, load: number): Promise<void> {
     const hub = this.host.hub;
     const check = await checkRuleSymbols(parsed.rules, parsed.ranges, (exchange) => hub.markets(exchange), this.aggregates().map((a) => a.name));
-    if (load !== this.loads) return;
+    if (load !== this.loads || this.disposed) return;
     this.showDiagnostics(uri, [...parsed.diagnostics, ...check.diagnostics]);
   }
 
@@ -278,6 +351,11 @@ export class AlertsController implements vscode.Disposable {
     engine?.setRules(rules);
     this.output.info(`alerts: ${rules.length} rule(s) active${diagnostics.length ? `, ${diagnostics.length} problem(s) in ${this.configUri?.fsPath}` : ''}`);
     this.changed.fire(RULES_CHANGED);
+  }
+
+  private endGrace(): void {
+    this.grace?.dispose();
+    this.grace = undefined;
   }
 
   private ensureEngine(): AlertEngine {
