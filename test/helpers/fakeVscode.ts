@@ -98,8 +98,10 @@ class FakeFileSystemWatcher {
     readonly ignoreChangeEvents: boolean,
     readonly ignoreDeleteEvents: boolean,
   ) {
-    if (/[*?[\]{}]/.test(pattern.pattern)) throw new Error(`fake createFileSystemWatcher: only a pattern naming one file is matched, not ${pattern.pattern}`);
-    this.file = path.join(pattern.base, pattern.pattern);
+    // A character in brackets is itself (VS Code's globs take `]` as the first in brackets literally): `[[]` is `[`.
+    const name = pattern.pattern.replace(/\[(.)\]/g, '$1');
+    if (/[*?[\]{}]/.test(pattern.pattern.replace(/\[.\]/g, ''))) throw new Error(`fake createFileSystemWatcher: only a pattern naming one file is matched, not ${pattern.pattern}`);
+    this.file = path.join(pattern.base, name);
   }
   /** What VS Code does with a change on disk: tells the listeners of its kind, if the path matches and the kind is not ignored. */
   deliver(kind: FileEventKind, uri: Uri): void {

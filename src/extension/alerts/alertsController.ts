@@ -25,6 +25,7 @@ import { ALERT_ACTIONS, alertActionOf, runAlertAction, type ChartTarget } from '
 import { AlertToasts, heldAlertsText } from './alertToasts';
 import { readConfigFile, type ConfigFile } from './readConfigFile';
 import { scheduleTimeout, type Schedule } from '../schedule';
+import { literalGlob } from './literalGlob';
 
 const SNOOZE_MS = 3_600_000;
 
@@ -158,9 +159,9 @@ export class AlertsController implements vscode.Disposable {
     }
     // Cooldowns, once-done rules and snoozes survive restarts.
     this.store ??= await AlertStateStore.open({ path: vscode.Uri.joinPath(this.storage, 'alert-state.json').fsPath, log: scopedLogger(this.log, 'alert-state') });
-    const watching = this.disposables.add(new DisposableStore());
+    const watching = new DisposableStore(); // disposed by the next follow() or dispose()
     this.watching = watching;
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)));
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), literalGlob(path.basename(uri.fsPath))));
     const changed = (): void => void this.queueLoad(false);
     for (const d of [watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed)]) watching.add(d);
     await this.reload();
@@ -275,6 +276,8 @@ export class AlertsController implements vscode.Disposable {
     this.endGrace();
     this.toasts.dispose();
     this.engine?.dispose();
+    this.watching?.dispose();
+    this.watching = undefined;
     this.disposables.dispose();
     await this.store?.close();
   }

@@ -40,8 +40,8 @@ describe('alerts.yaml deleted and created again (an atomic save)', () => {
     controller = undefined;
   });
 
-  async function rig(text: string, options: Omit<AlertsControllerOptions, 'schedule'> = {}) {
-    const file = path.join(dir.path, 'alerts.yaml');
+  async function rig(text: string, options: Omit<AlertsControllerOptions, 'schedule'> = {}, name = 'alerts.yaml') {
+    const file = path.join(dir.path, name);
     await fs.writeFile(file, text);
     setConfiguration({ 'tradesuite.alerts.configPath': file });
     const hub = new ListingHub();
@@ -178,5 +178,13 @@ describe('alerts.yaml deleted and created again (an atomic save)', () => {
     release();
     await r.alerts.idle();
     assert.deepEqual(r.ids(), ['b', 'px']);
+  });
+  it('a rules file whose name has glob characters is watched as that file, not as a pattern', async () => {
+    const { file, alerts, ids } = await rig(rulesFile(PX), {}, 'alerts[1]{*}.yaml');
+    assert.deepEqual(ids(), ['px']);
+    await fs.writeFile(file, rulesFile(PX, otherRule('more', 200)));
+    fireFileEvent('change', file);
+    await alerts.idle();
+    assert.deepEqual(ids(), ['more', 'px']);
   });
 });
