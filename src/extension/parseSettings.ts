@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { AggregateDefinition } from '../core/aggregate/aggregateDefinition';
 import { parseAggregateSetting, parseLegRef } from '../core/aggregate/parseAggregateSetting';
 import { MAX_EXCHANGE_ID_CHARS, MAX_SYMBOL_CHARS } from '../shared/util/marketName';
+import { hasControlChar } from '../shared/util/controlChars';
 import { exchangeIdProblem } from '../core/exchange/exchangeIds';
 import { parseExchangeSettings, type ExchangeSettings } from '../core/exchange/exchangeSettings';
 import { show } from '../core/exchange/plausible';
@@ -98,8 +99,6 @@ export const DEFAULTS = {
   aggregates: [],
 } as const;
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_LIST = 100;
 
 /**
@@ -172,7 +171,7 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
     defaultExchange,
     defaultTimeframe: one('defaultTimeframe', (v): v is Timeframe => typeof v === 'string' && isTimeframe(v), 'a timeframe such as "1m", "1h" or "1d"', DEFAULTS.defaultTimeframe),
     historyBars: one('historyBars', (v): v is number => isInt(v, 1, 5000), 'a whole number from 1 to 5000', DEFAULTS.historyBars),
-    cacheDirectory: one('cacheDirectory', (v): v is string => typeof v === 'string' && (v === '' || (path.isAbsolute(v) && v.length <= 1000 && !CONTROL.test(v))), 'an absolute directory path (or "" for the default)', DEFAULTS.cacheDirectory),
+    cacheDirectory: one('cacheDirectory', (v): v is string => typeof v === 'string' && (v === '' || (path.isAbsolute(v) && v.length <= 1000 && !hasControlChar(v))), 'an absolute directory path (or "" for the default)', DEFAULTS.cacheDirectory),
     recording: {
       markets: list('recording.markets', marketRef, []),
       recordOpenMarkets: one('recording.recordOpenMarkets', (v): v is boolean => typeof v === 'boolean', 'true or false', DEFAULTS['recording.recordOpenMarkets']),
@@ -182,10 +181,10 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
       clickhouse: {
         url: one('recording.clickhouse.url', (v): v is string => typeof v === 'string' && /^https?:\/\/[^\s/]+\/?$/.test(v), 'an http(s) URL of a ClickHouse server such as "http://127.0.0.1:8123"', DEFAULTS['recording.clickhouse.url']),
         database: one('recording.clickhouse.database', (v): v is string => typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(v), 'a database name of letters, digits and _', DEFAULTS['recording.clickhouse.database']),
-        user: one('recording.clickhouse.user', (v): v is string => typeof v === 'string' && v.length <= 200 && !CONTROL.test(v), 'a user name ("": the server\'s default user)', DEFAULTS['recording.clickhouse.user']),
+        user: one('recording.clickhouse.user', (v): v is string => typeof v === 'string' && v.length <= 200 && !hasControlChar(v), 'a user name ("": the server\'s default user)', DEFAULTS['recording.clickhouse.user']),
       },
     },
-    recordingDirectory: one('recording.directory', (v): v is string => typeof v === 'string' && (v === '' || (path.isAbsolute(v) && v.length <= 1000 && !CONTROL.test(v))), 'an absolute directory path (or "" for the default)', DEFAULTS['recording.directory']),
+    recordingDirectory: one('recording.directory', (v): v is string => typeof v === 'string' && (v === '' || (path.isAbsolute(v) && v.length <= 1000 && !hasControlChar(v))), 'an absolute directory path (or "" for the default)', DEFAULTS['recording.directory']),
     favourites,
     chart: { emaPeriods, showVolume: one('chart.showVolume', (v): v is boolean => typeof v === 'boolean', 'true or false', DEFAULTS['chart.showVolume']) },
     panels: {
@@ -218,7 +217,7 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
       minutes: one('heatmap.minutes', (v): v is number => isInt(v, 1, 240), 'a whole number of minutes from 1 to 240', DEFAULTS['heatmap.minutes']),
     },
     aggregates,
-    alertsConfigPath: one('alerts.configPath', (v): v is string => typeof v === 'string' && v.length <= 1000 && !CONTROL.test(v), 'a file path (or "" for alerts.yaml in the workspace)', DEFAULTS['alerts.configPath']),
+    alertsConfigPath: one('alerts.configPath', (v): v is string => typeof v === 'string' && v.length <= 1000 && !hasControlChar(v), 'a file path (or "" for alerts.yaml in the workspace)', DEFAULTS['alerts.configPath']),
   };
   return { settings, problems };
 }

@@ -277,6 +277,53 @@ export function createWebviewPanelsWith(factory: typeof panelFactory): void {
   panelFactory = factory;
 }
 
+/** An input box as a command shows it: what the test's answer is checked against. */
+export interface ShownInputBox {
+  readonly title?: string;
+  readonly value?: string;
+  readonly validateInput?: (value: string) => string | undefined;
+}
+/** A `window.showQuickPick` list as shown: its rows and options. */
+export interface ShownQuickPickList {
+  readonly items: readonly unknown[];
+  readonly options: { readonly title?: string; readonly placeHolder?: string; readonly canPickMany?: boolean };
+}
+type QuickPickAnswer = (shown: ShownQuickPickList) => unknown;
+const inputAnswers: Array<string | undefined> = [];
+const pickAnswers: QuickPickAnswer[] = [];
+const inputBoxes: ShownInputBox[] = [];
+const quickPickLists: ShownQuickPickList[] = [];
+/**
+ * The user's answers to the next input boxes, in order (undefined: Escape); one with none left is cancelled. An
+ * answer the box's validateInput refuses fails the call: VS Code would not have taken it.
+ */
+export function answerInputBoxes(...answers: Array<string | undefined>): void {
+  inputAnswers.push(...answers);
+}
+/** The user's choices in the next `showQuickPick` lists, in order (undefined: Escape); one with none left is cancelled. */
+export function answerQuickPicks(...answers: QuickPickAnswer[]): void {
+  pickAnswers.push(...answers);
+}
+/** The input boxes and `showQuickPick` lists shown so far, oldest first; `forgetPrompts()` empties them and the answers left. */
+export const shownInputBoxes = (): readonly ShownInputBox[] => inputBoxes;
+export const shownQuickPickLists = (): readonly ShownQuickPickList[] => quickPickLists;
+export function forgetPrompts(): void {
+  inputAnswers.length = pickAnswers.length = inputBoxes.length = quickPickLists.length = 0;
+}
+function showInputBox(options: ShownInputBox): Promise<string | undefined> {
+  inputBoxes.push(options);
+  const answer = inputAnswers.shift();
+  const refused = answer === undefined ? undefined : options.validateInput?.(answer);
+  return refused ? Promise.reject(new Error(`the input box "${options.title ?? ''}" refuses ${JSON.stringify(answer)}: ${refused}`)) : Promise.resolve(answer);
+}
+function showQuickPick(items: readonly unknown[], options: ShownQuickPickList['options'] = {}): Promise<unknown> {
+  const shown = { items, options };
+  quickPickLists.push(shown);
+  return Promise.resolve(pickAnswers.shift()?.(shown));
+}
+/** Fired by a configuration `update`, as VS Code fires it once the settings file is written. */
+const configurationChanged = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
+
 /** Commands registered through the fake, by id; executeCommand() runs them as VS Code would. */
 const commandHandlers = new Map<string, (...args: unknown[]) => unknown>();
 
@@ -305,10 +352,13 @@ const fake = {
       update: (key: string, value: unknown, target?: unknown) => {
         (WORKSPACE_TARGETS.has(target) ? workspaceValues : values).set(`${section}.${key}`, value);
         configurationWrites.push(`${section}.${key}`);
+        const written = `${section}.${key}`;
+        configurationChanged.fire({ affectsConfiguration: (s: string) => written === s || written.startsWith(`${s}.`) || s.startsWith(`${written}.`) });
         return Promise.resolve();
       },
       inspect: (key: string) => ({ key: `${section}.${key}`, globalValue: values.get(`${section}.${key}`), workspaceValue: workspaceValues.get(`${section}.${key}`) }),
     }),
+    onDidChangeConfiguration: configurationChanged.event,
   },
   window: {
     withProgress: <T>(_options: unknown, task: () => Promise<T>) => task(),
@@ -317,6 +367,8 @@ const fake = {
       quickPicks.push(qp);
       return qp;
     },
+    showInputBox,
+    showQuickPick,
     showInformationMessage: (message: string) => (infoMessages.push(message), Promise.resolve(undefined)),
     showWarningMessage: (message: string) => (warnings.push(message), Promise.resolve(undefined)),
     showErrorMessage: (message: string) => (errorMessages.push(message), Promise.resolve(undefined)),

@@ -1,10 +1,9 @@
 /** One entry of the `tradesuite.aggregates` setting (untrusted) → an AggregateDefinition, or one line naming what is wrong. */
+import { hasControlChar } from '../../shared/util/controlChars';
 import { MAX_EXCHANGE_ID_CHARS, MAX_SYMBOL_CHARS } from '../../shared/util/marketName';
 import { show } from '../exchange/plausible';
 import { MAX_AGGREGATE_NAME_CHARS, MAX_LEGS, type AggregateDefinition, type AggregateLeg } from './aggregateDefinition';
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
 /**
  * A symbol's character: none of the controls (C0, DEL), line separators or UTF-16 surrogates. Spelled as ranges, with
  * no `.`, so the pattern says the same with the `u` flag (VS Code checks a setting's pattern with it) as without (here):
@@ -38,7 +37,7 @@ export function parseAggregateSetting(raw: unknown, where: string): AggregateDef
   } catch {
     return `${where}: cannot be read`;
   }
-  if (typeof name !== 'string' || name.trim().length === 0 || name.length > MAX_AGGREGATE_NAME_CHARS || CONTROL.test(name)) return `${where}.name: expected a name of 1 to ${MAX_AGGREGATE_NAME_CHARS} characters, got ${show(name)}`;
+  if (typeof name !== 'string' || name.trim().length === 0 || name.length > MAX_AGGREGATE_NAME_CHARS || hasControlChar(name)) return `${where}.name: expected a name of 1 to ${MAX_AGGREGATE_NAME_CHARS} characters, got ${show(name)}`;
   if (!Array.isArray(legs) || legs.length < 2 || legs.length > MAX_LEGS) return `${where}.legs: expected a list of 2 to ${MAX_LEGS} "exchange:SYMBOL" entries, got ${show(legs)}`;
   const parsed: AggregateLeg[] = [];
   for (const [i, v] of legs.entries()) {

@@ -4,6 +4,7 @@ import { exchangeIdProblem } from './exchangeIds';
 import { show } from './plausible';
 import { withBookChecksKept } from './bookCheckOption';
 import { MAX_EXCHANGE_ID_CHARS } from '../../shared/util/marketName';
+import { hasControlChar } from '../../shared/util/controlChars';
 
 /** How one exchange is reached. Untrusted (it comes from user settings): parse it with parseExchangeSettings. */
 export interface ExchangeSettings {
@@ -55,8 +56,7 @@ function checkId(v: unknown, where: string): string {
 /** An http(s) base URL: a host, no whitespace or control characters, no query or fragment; only where a mapping exists. */
 function checkEndpoint(v: unknown, id: string, where: string): string {
   const expected = `${where}: expected an http(s) URL such as "http://127.0.0.1:8765", got ${show(v)}`;
-  // eslint-disable-next-line no-control-regex
-  if (typeof v !== 'string' || v.length > 2000 || /[\s\u0000-\u001f\u007f]/.test(v)) throw new InvalidSettingsError(expected);
+  if (typeof v !== 'string' || v.length > 2000 || /\s/.test(v) || hasControlChar(v)) throw new InvalidSettingsError(expected);
   let url: URL;
   try {
     url = new URL(v);

@@ -3,6 +3,7 @@ import { baseAmount, contractSpecOf, type ContractSpec } from './contractSpec';
 import type { MarketInfo } from './marketDataClient';
 import { checkAmount, checkPrice, checkTime, isFiniteNumber, isTickSize, show, type MarketContext } from './plausible';
 import { MAX_SYMBOL_CHARS } from '../../shared/util/marketName';
+import { hasControlChar } from '../../shared/util/controlChars';
 
 export { normaliseTimestamp } from './plausible';
 export type { MarketContext } from './plausible';
@@ -202,8 +203,7 @@ export function checkMarket(raw: unknown, precisionMode: unknown): Checked<Marke
   if (typeof f === 'string') return fail(`market ${f}`);
   for (const key of ['symbol', 'base', 'quote'] as const) {
     const v = f[key];
-    // eslint-disable-next-line no-control-regex
-    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_SYMBOL_CHARS || /[\u0000-\u001f\u007f]/.test(v)) return fail(`market ${key} ${show(v)} is not a name`);
+    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_SYMBOL_CHARS || hasControlChar(v)) return fail(`market ${key} ${show(v)} is not a name`);
   }
   const contract = contractSpecOf(raw);
   const amountStep = stepOf(f.precision, 'amount', precisionMode);

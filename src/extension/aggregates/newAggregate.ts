@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import type { AggregateLeg } from '../../core/aggregate/aggregateDefinition';
 import { legRef } from '../../core/aggregate/parseAggregateSetting';
+import { userMessage } from '../../core/util/log';
+import { errorText } from '../../shared/util/shortText';
 import type { MarketInfo } from '../../core/exchange/marketDataClient';
 import type { MarketsTreeProvider } from '../markets/marketsTreeProvider';
 import { appended } from '../listSettingEdit';
@@ -10,25 +12,20 @@ import { SECTION, type Settings } from '../settings';
 import { legChoices } from './defaultLegs';
 
 /** Adds an aggregate to `tradesuite.aggregates` (where it is in effect: the workspace's settings when they set it, else the user's); resolves to its name, or undefined when cancelled. */
-export async function newAggregate(tree: MarketsTreeProvider, settings: () => Settings): Promise<string | undefined> {
+export async function newAggregate(tree: Pick<MarketsTreeProvider, 'markets'>, settings: () => Settings): Promise<string | undefined> {
   const base = (await vscode.window.showInputBox({ title: 'New Aggregate (1/3): base currency', value: 'BTC', validateInput: (v) => (/^[A-Za-z0-9]{1,20}$/.test(v.trim()) ? undefined : 'letters and digits, e.g. BTC') }))?.trim().toUpperCase();
   if (!base) return undefined;
-  const lists: Array<{ exchange: string; markets: readonly MarketInfo[] }> = [];
-  for (const { id } of settings().exchanges) {
-    try {
-      lists.push({ exchange: id, markets: await tree.markets(id) });
-    } catch {
-      // an exchange that cannot list its markets offers no leg
-    }
-  }
+  const { lists, unavailable } = await legLists(tree, settings().exchanges.map((e) => e.id));
   const { choices, proposed } = legChoices(lists, base);
   if (choices.length < 2) {
-    void vscode.window.showWarningMessage(`New Aggregate: fewer than two markets of ${base} on the configured exchanges.`);
+    void vscode.window.showWarningMessage(`New Aggregate: fewer than two markets of ${base} on the configured exchanges${unavailable.length ? `; ${notLoaded(unavailable)}` : ''}.`);
     return undefined;
   }
+  // Said, not only left out: an exchange missing from the list would read as one that lists no market of the base.
+  if (unavailable.length) void vscode.window.showWarningMessage(`New Aggregate: ${notLoaded(unavailable)}; the other exchanges' markets are offered.`);
   const picked = new Set(proposed.map(legRef));
   const items = choices.map((l) => ({ label: l.symbol, description: l.exchange, picked: picked.has(legRef(l)), leg: l }));
-  const chosen = await vscode.window.showQuickPick(items, { title: `New Aggregate (2/3): legs of ${base}`, canPickMany: true, placeHolder: 'the same base on every configured exchange is proposed' });
+  const chosen = await vscode.window.showQuickPick(items, { title: `New Aggregate (2/3): legs of ${base}`, canPickMany: true, placeHolder: `the same base on every configured exchange is proposed${unavailable.length ? ` · unavailable: ${unavailable.map((u) => u.exchange).join(', ')}` : ''}` });
   if (!chosen || chosen.length < 2) return undefined;
   const legs: AggregateLeg[] = chosen.map((c) => c.leg);
   const taken = new Set(settings().aggregates.map((a) => a.name));
@@ -59,3 +56,24 @@ export async function newAggregate(tree: MarketsTreeProvider, settings: () => Se
   if (usdtIsUsd) void vscode.window.showInformationMessage(`${name}: its legs quote in USDT and USD, so USDT is counted as USD ("usdtIsUsd": true in the setting).`);
   return name;
 }
+
+/** An exchange whose markets could not be loaded, and why (as a user reads it). */
+interface Unavailable {
+  readonly exchange: string;
+  readonly reason: string;
+}
+
+/** Every exchange's markets, loaded side by side; one that fails offers no leg and is named with its reason. */
+async function legLists(tree: Pick<MarketsTreeProvider, 'markets'>, exchanges: readonly string[]): Promise<{ lists: Array<{ exchange: string; markets: readonly MarketInfo[] }>; unavailable: Unavailable[] }> {
+  const loaded = await Promise.allSettled(exchanges.map((id) => tree.markets(id)));
+  const lists: Array<{ exchange: string; markets: readonly MarketInfo[] }> = [];
+  const unavailable: Unavailable[] = [];
+  loaded.forEach((result, i) => {
+    const exchange = exchanges[i] ?? '';
+    if (result.status === 'fulfilled') lists.push({ exchange, markets: result.value });
+    else unavailable.push({ exchange, reason: errorText(userMessage(result.reason)) });
+  });
+  return { lists, unavailable };
+}
+
+const notLoaded = (unavailable: readonly Unavailable[]): string => `could not load the markets of ${unavailable.map((u) => `${u.exchange} (${u.reason})`).join(', ')}`;

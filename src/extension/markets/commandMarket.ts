@@ -1,13 +1,12 @@
 import { parseLegRef } from '../../core/aggregate/parseAggregateSetting';
+import { hasControlChar } from '../../shared/util/controlChars';
 import { MAX_SYMBOL_CHARS } from '../../shared/util/marketName';
 import { isMarket } from './marketNodes';
 
 /** A market named to a command by code, a keybinding's `args` or a tree node: what it names, and anything else it carries. */
 export type NamedMarket = { readonly exchange: string; readonly symbol: string } & Readonly<Record<string, unknown>>;
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const isSymbol = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '' && v.length <= MAX_SYMBOL_CHARS && !CONTROL.test(v);
+const isSymbol = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '' && v.length <= MAX_SYMBOL_CHARS && !hasControlChar(v);
 
 /**
  * The market a command's argument names: `{ exchange, symbol, … }` as it is; `{ symbol, … }` or `"BTC/USDT"` on

@@ -1,6 +1,6 @@
 /** A ticker as the Markets tree writes it: last price, 24h change and, for a perpetual, mark price and funding. */
 import type { Ticker } from '../../core/types';
-import { decimalsOf, usableTick } from '../../shared/util/decimals';
+import { decimalsOf, MOST_TICK_DECIMALS, usableTick } from '../../shared/util/decimals';
 import { formatFundingRate as formatFunding } from '../../shared/util/fundingRate';
 
 /** `tick`: the market's tick size, once its markets are loaded: prices then read with its decimals, as its chart and DOM do. */
@@ -24,9 +24,6 @@ export function formatDerivativesDetail(t: Ticker | undefined, tick?: number): s
   ];
   return parts.filter((p) => p !== undefined).join('\n');
 }
-
-/** The most decimals a tick size gives a price (toLocaleString's limit is 20; no market's tick is finer than this). */
-const MOST_TICK_DECIMALS = 12;
 
 /**
  * A price with its market's tick decimals (at least), else by its size: 2 decimals from 1,000, 4 from 1, 8 below.

@@ -9,6 +9,7 @@ import type { Timeframe } from '../../core/timeframes';
 import type { Candle, StreamState } from '../../core/types';
 import { assertNever } from '../../core/util/assertNever';
 import type { FlowWire } from '../../shared/protocol';
+import { decimalsOf, MOST_TICK_DECIMALS } from '../../shared/util/decimals';
 import { flowWires } from './chartMessages';
 import { aggregateOlderBars } from '../../core/aggregate/aggregateOlderBars';
 import type { Logger } from '../../core/util/log';
@@ -34,7 +35,7 @@ export function finestTick(legs: readonly ResolvedLeg[]): number | undefined {
 }
 
 function priceRounder(tick: number): (p: number) => number {
-  const decimals = Math.min(12, Math.max(0, Math.ceil(-Math.log10(tick) - 1e-9)));
+  const decimals = Math.min(MOST_TICK_DECIMALS, decimalsOf(tick));
   return (p) => Number((Math.round(p / tick) * tick).toFixed(decimals));
 }
 

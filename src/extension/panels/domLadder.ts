@@ -1,7 +1,7 @@
 import { groupLevels } from '../../core/orderbook/groupLevels';
 import type { OrderBook, Trade } from '../../core/types';
 import type { DomRowWire } from '../../shared/protocol';
-import { decimalsOf } from '../../shared/util/decimals';
+import { decimalsOf, MOST_TICK_DECIMALS } from '../../shared/util/decimals';
 
 /** Rows sent to the DOM webview: enough beyond its viewport that it scrolls smoothly without asking for more. */
 export const LADDER_ROWS = 121;
@@ -121,9 +121,6 @@ export class DomLadder {
     }
   }
 }
-
-/** The most decimals a tick taken from prices has (decimalsOf reads prices to 12 significant digits). */
-const MOST_TICK_DECIMALS = 12;
 
 /**
  * A tick size for a market listed without one: the step of the finest decimal the prices have (0.00001233 → 1e-8,

@@ -37,6 +37,8 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
    * the user closed. As the banner shows it (shortened: see `bannerText`).
    */
   private failureShown: string | undefined;
+  /** The newest error the banner was sent (as it shows it), until it is resolved. */
+  private bannerShown: string | undefined;
   /** The aggregate definition the subscriptions were made with (see `settingsChanged`). */
   private aggregateSubscribed: string | undefined;
   /** The REC pill last sent (JSON), so only a change is sent. */
@@ -132,6 +134,10 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
     this.unsubscribe();
     this.tracker.restart();
     this.failureShown = undefined;
+    // What the banner said of the subscriptions replaced (another timeframe, an edited aggregate) ends with them; the
+    // new ones say their own.
+    if (this.bannerShown !== undefined) this.host.send({ method: 'panel/errorResolved', params: { message: this.bannerShown } });
+    this.bannerShown = undefined;
     this.aggregateSubscribed = this.aggregateDefinition();
     this.subscriptions = isReplayId(this.state.exchange) ? [this.linkReplay()] : this.subscribe();
     for (const s of this.subscriptions) s.ready.catch((err: unknown) => this.showError(userMessage(err)));
@@ -251,6 +257,7 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
       this.showError(info.reason);
     } else if (info.status === 'live' && this.failureShown !== undefined) {
       this.host.send({ method: 'panel/errorResolved', params: { message: this.failureShown } });
+      if (this.bannerShown === this.failureShown) this.bannerShown = undefined;
       this.failureShown = undefined;
     }
     this.fireChanged();
@@ -258,7 +265,8 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
 
   protected showError(message: string): void {
     this.ctx.log.warn(`${panelTitle(this.state)}: ${errorText(message)}`);
-    this.host.send({ method: 'panel/error', params: { message: bannerText(message) } });
+    this.bannerShown = bannerText(message);
+    this.host.send({ method: 'panel/error', params: { message: this.bannerShown } });
   }
 
   private unsubscribe(): void {

@@ -1,4 +1,4 @@
-import type { HostMethod, PanelKind } from '../../shared/protocol';
+import type { HostMethod } from '../../shared/protocol';
 import type { Pending } from './frameCoalescer';
 
 /**
@@ -13,15 +13,6 @@ function isStateMethod(method: HostMethod): method is StateMethod {
   return (STATE_METHODS as readonly HostMethod[]).includes(method);
 }
 
-/** The messages a kind of page takes as the end of the error it shows (the chart's page drops its banner on a snapshot). */
-const ERROR_CLEARED_BY: Readonly<Record<PanelKind, readonly HostMethod[]>> = {
-  chart: ['chart/snapshot'],
-  orderbook: [],
-  dom: [],
-  tape: [],
-  heatmap: [],
-};
-
 /**
  * The newest message of each state kind a panel sent, whether or not a page listened: one not loaded yet, or hidden
  * and so discarded, would otherwise never hear that its market failed. A page that says ready gets them after the
@@ -29,22 +20,17 @@ const ERROR_CLEARED_BY: Readonly<Record<PanelKind, readonly HostMethod[]>> = {
  */
 export class PageState {
   private readonly latest = new Map<StateMethod, Pending>();
-  private readonly clearsError: readonly HostMethod[];
-  private resyncing = false;
 
-  constructor(kind: PanelKind) {
-    this.clearsError = ERROR_CLEARED_BY[kind];
-  }
-
-  /** A message the panel sends (to a listening page or not). */
+  /**
+   * A message the panel sends (to a listening page or not). Only `panel/errorResolved` ends the error held: data (a
+   * chart's snapshot, sent for markers or settings too) says nothing of whether the failure is over.
+   */
   note(message: Pending): void {
     if (isStateMethod(message.method)) this.latest.set(message.method, message);
     else if (message.method === 'panel/errorResolved') {
       const resolved = 'build' in message ? message.build() : message;
       if (resolved.method === 'panel/errorResolved') this.dismissError(resolved.params.message);
     }
-    // A snapshot sent for a page that just loaded is not news: the error it would clear still holds, and follows it.
-    else if (!this.resyncing && this.clearsError.includes(message.method)) this.latest.delete('panel/error');
   }
 
   /**
@@ -58,16 +44,10 @@ export class PageState {
   }
 
   /**
-   * A page (re)loaded: `snapshot` sends it the panel's data, then the state messages held are sent after it (the
-   * error last: on the chart's page a snapshot after it would clear it).
+   * A page (re)loaded: `snapshot` sends it the panel's data, then the state messages held are sent after it.
    */
   resync(snapshot: () => void, send: (message: Pending) => void): void {
-    this.resyncing = true;
-    try {
-      snapshot();
-    } finally {
-      this.resyncing = false;
-    }
+    snapshot();
     for (const method of STATE_METHODS) {
       const held = this.latest.get(method);
       if (held) send(held);

@@ -97,7 +97,7 @@ export class PanelHost implements vscode.Disposable {
       undefined,
       mergeRules,
     );
-    this.pageState = new PageState(kind);
+    this.pageState = new PageState();
     this.asks = new PageAsks(() => `${kind} panel "${panel.title}"`, log, () => this.resync(), () => this.postScript());
     this.sync = new PanelSync(() => this.asks.resync());
     if (!deferPage) this.showPage();

@@ -14,5 +14,11 @@ export function decimalsOf(x: number): number {
   return dot >= 0 ? s.length - dot - 1 : 0;
 }
 
+/**
+ * The most decimals a tick (listed, or taken from prices) gives a price: decimalsOf reads numbers to 12 significant
+ * digits, no market's tick is finer, and toLocaleString stops at 20.
+ */
+export const MOST_TICK_DECIMALS = 12;
+
 /** A listed tick size one can step or format by (a positive, finite number), else undefined. */
 export const usableTick = (tick: number | undefined): number | undefined => (tick !== undefined && tick > 0 && Number.isFinite(tick) ? tick : undefined);

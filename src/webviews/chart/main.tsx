@@ -164,7 +164,6 @@ function App() {
           // Bars held, so the badge can say how old they are; a snapshot without any (a market that failed) holds no data.
           if (p.candles.length > 0) connection.markData(Date.now());
           setMeta((prev) => nextMeta(prev, p.market, p.timeframe, p.timeframes));
-          setError(null);
           setHistory(p.history);
           setBodyData('history', p.history ?? 'complete');
           setBodyData('timeframe', p.timeframe);

@@ -3,7 +3,7 @@
  * scale the size bars, and when to scroll to keep the best bid and best ask in view. Pure (no DOM).
  */
 import type { DomRowWire, SpreadBeyondRowsWire } from '../../shared/protocol';
-import { decimalsOf } from '../../shared/util/decimals';
+import { decimalsOf, MOST_TICK_DECIMALS } from '../../shared/util/decimals';
 import { formatPrice } from '../shared/format';
 
 export interface LadderMaxima {
@@ -84,7 +84,7 @@ export function groupingChoices(multiples: readonly number[], tickSize: number, 
 /** Decimals to show ladder prices with: those of the grouped step. */
 export function ladderDecimals(tickSize: number, multiple: number): number {
   const step = tickSize * multiple;
-  return Number.isFinite(step) && step > 0 ? Math.min(12, decimalsOf(step)) : 2;
+  return Number.isFinite(step) && step > 0 ? Math.min(MOST_TICK_DECIMALS, decimalsOf(step)) : 2;
 }
 
 export interface SpreadRows {

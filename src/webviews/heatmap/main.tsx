@@ -1,7 +1,7 @@
 /**
  * Liquidity heatmap webview: resting book size over time on a canvas (log colour scale), trades as bubbles, best
  * bid and ask as lines; scroll to zoom time (Shift or Ctrl: price), drag to pan, double-click or "Live" to follow the
- * market again; size and time under the cursor.
+ * market again (or the keys of heatmapKeys.ts, the map focused); size and time under the cursor.
  */
 import '../shared/bootClock'; // first: its clock starts as the bundle starts running
 import '../../../media/heatmap.css';
@@ -24,6 +24,7 @@ import { useTheme } from '../shared/theme';
 import { installErrorReporting, onMessage, post, postReady, rememberPanel } from '../shared/vscode';
 import { ColumnRing } from './columnRing';
 import { AXIS_HEIGHT, AXIS_WIDTH, HeatmapRenderer } from './heatmapCanvas';
+import { afterKey, heatKey, KEYS_DESCRIPTION, ZOOM_STEP } from './heatmapKeys';
 import { cursorInfo, LIVE_VIEW, pan, resolveView, zoomPrice, zoomTime, type CursorInfo, type Viewport } from './heatmapModel';
 
 const connection = new ConnectionState();
@@ -33,7 +34,6 @@ const renderer = new HeatmapRenderer();
 let draws = 0;
 let fullDraws = 0;
 let recolours = 0;
-const ZOOM = 1.15;
 
 function App() {
   const [market, setMarket] = useState<MarketRef | undefined>(undefined);
@@ -132,7 +132,8 @@ function App() {
   }, []);
 
   // With the price axis the picture was drawn with, so a live view's held centre is what the cursor reads.
-  const resolved = () => resolveView(viewRef.current, store, size.current.width - AXIS_WIDTH, size.current.height - AXIS_HEIGHT, renderer.heldPrice(store.epoch));
+  const resolvedOf = (v: Viewport) => resolveView(v, store, size.current.width - AXIS_WIDTH, size.current.height - AXIS_HEIGHT, renderer.heldPrice(store.epoch));
+  const resolved = () => resolvedOf(viewRef.current);
 
   // At most one draw per animation frame, whatever arrived.
   useEffect(() => {
@@ -164,7 +165,7 @@ function App() {
     e.preventDefault();
     const r = resolved();
     if (!r) return;
-    const factor = e.deltaY > 0 ? 1 / ZOOM : ZOOM;
+    const factor = e.deltaY > 0 ? 1 / ZOOM_STEP : ZOOM_STEP;
     const overAxis = e.offsetX > r.width;
     setView((v) => (e.shiftKey || e.ctrlKey || e.metaKey || overAxis ? zoomPrice(v, r, e.offsetY, 1 / factor) : zoomTime(v, r, e.offsetX, factor, store.last)));
   }, []);
@@ -190,6 +191,16 @@ function App() {
     setCursor(info ? { x: e.offsetX, y: e.offsetY, info } : null);
   }, []);
   const live = useCallback(() => setView((v) => ({ ...LIVE_VIEW, colWidth: v.colWidth })), []);
+  // Each press applies to the view as the presses before it left it (a held key repeats faster than the page draws).
+  const onKeyDown = useCallback((e: KeyboardEvent) => {
+    const key = heatKey(e);
+    if (!key) return;
+    e.preventDefault();
+    setView((v) => {
+      const r = resolvedOf(v);
+      return r ? afterKey(key, v, r, store.last) : v;
+    });
+  }, []);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -208,7 +219,9 @@ function App() {
         <button type="button" class={`tool-button${view.rightIndex === null && view.centerPrice === null ? ' active' : ''}`} title="Follow the market: newest sample at the right, price centred on the spread (or double-click the map)" onClick={live}>
           Live
         </button>
-        <span class="muted heatmap-hint toolbar-note">scroll: time · shift+scroll: price · drag: pan</span>
+        <span class="muted heatmap-hint toolbar-note" title={KEYS_DESCRIPTION}>
+          scroll: time · shift+scroll: price · drag: pan · keys: + − arrows Home
+        </span>
         <span class="spacer" />
         <ConnectionBadge connection={connection} banner={error} />
       </Toolbar>
@@ -221,7 +234,23 @@ function App() {
         </div>
       )}
       <div class="heatmap-area stale-dims">
-        <canvas ref={canvasRef} class="heatmap-canvas" onPointerDown={onPointerDown} onPointerUp={onPointerUp} onPointerMove={onPointerMove} onPointerLeave={() => setCursor(null)} onDblClick={live} />
+        <canvas
+          ref={canvasRef}
+          class="heatmap-canvas"
+          tabIndex={0}
+          role="application"
+          aria-label="Liquidity heatmap"
+          aria-describedby="heatmap-keys"
+          onKeyDown={onKeyDown}
+          onPointerDown={onPointerDown}
+          onPointerUp={onPointerUp}
+          onPointerMove={onPointerMove}
+          onPointerLeave={() => setCursor(null)}
+          onDblClick={live}
+        />
+        <span id="heatmap-keys" class="sr-only">
+          {KEYS_DESCRIPTION}
+        </span>
         {cursor && (
           <div class="heatmap-tip num" style={{ left: `${Math.min(cursor.x + 12, Math.max(0, size.current.width - 220))}px`, top: `${Math.max(0, cursor.y - 44)}px` }}>
             <div>{formatTimeUtc(cursor.info.time, true)} UTC</div>

@@ -70,6 +70,8 @@ describe('an aggregate bar on the chart', () => {
     const bar = { time: 60_000, open: 59618.4256365, high: 59672.309002, low: 59516.3667220, close: 59615.8429465, ...flow, spot: flow, perp: flow, legs: [flow], partial: true as const };
     assert.deepEqual(barCandle(bar, tick), { time: 60_000, open: 59618.43, high: 59672.31, low: 59516.37, close: 59615.84, volume: 2, partial: true });
     assert.equal(finestTick([]), undefined);
+    const quarter = { ...bar, open: 59618.26, high: 59618.74, low: 59618.1, close: 59618.5 };
+    assert.deepEqual(barCandle(quarter, 0.25), { time: 60_000, open: 59618.25, high: 59618.75, low: 59618, close: 59618.5, volume: 2, partial: true }, 'a 0.25 tick: its two decimals kept (not cut to one by its size)');
     assert.equal(barCandle(bar).open, 59618.4256365, 'no tick known: as computed');
     assert.equal(barCandle({ ...bar, partialSince: 75_000 }).partialSince, 75_000, 'since when inside the bar a leg may lack trades');
   });

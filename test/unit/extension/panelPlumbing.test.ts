@@ -139,7 +139,7 @@ describe('PageState', () => {
   const methods = (sent: readonly Pending[]) => sent.map((m) => m.method);
 
   it('a page that says ready gets the newest badge and error after the snapshot, once each, whenever they were sent', () => {
-    const state = new PageState('orderbook');
+    const state = new PageState();
     state.note({ method: 'panel/connection', params: { status: 'connecting' } });
     state.note({ method: 'panel/error', params: { message: 'first' } });
     state.note({ method: 'panel/connection', params: { status: 'failed', reason: 'delisted' } });
@@ -153,27 +153,21 @@ describe('PageState', () => {
     assert.deepEqual(methods(again), ['panel/connection', 'panel/error'], 'held for every later page load (hidden and shown again)');
   });
 
-  it("the chart's page drops its banner on a snapshot: a snapshot sent after the error ends it, the resync's own does not", () => {
-    const chart = new PageState('chart');
-    chart.note({ method: 'panel/error', params: { message: 'gap' } });
+  it('a snapshot does not end the error held (a page loaded after it still gets it); the panel saying it resolved does', () => {
+    const chart = new PageState();
+    chart.note({ method: 'panel/error', params: { message: 'halted' } });
+    chart.note(snapshot); // sent for markers or settings: the failure holds
     const sent: Pending[] = [];
     chart.resync(() => chart.note(snapshot), (m) => sent.push(m));
-    assert.deepEqual(methods(sent), ['panel/error'], "the resync's snapshot is followed by the error it would clear");
-    chart.note(snapshot);
+    assert.deepEqual(methods(sent), ['panel/error'], 'the error follows the snapshots');
+    chart.note({ method: 'panel/errorResolved', params: { message: 'halted' } });
     const after: Pending[] = [];
     chart.resync(() => undefined, (m) => after.push(m));
-    assert.deepEqual(after, [], 'fresh bars ended the error');
-
-    const book = new PageState('orderbook');
-    book.note({ method: 'panel/error', params: { message: 'gap' } });
-    book.note({ method: 'book/update', params: { market: { exchange: 'x', symbol: 'y' }, bids: [], asks: [], levels: 1 } });
-    const kept: Pending[] = [];
-    book.resync(() => undefined, (m) => kept.push(m));
-    assert.deepEqual(methods(kept), ['panel/error'], 'the other pages keep the banner until it is dismissed');
+    assert.deepEqual(after, [], 'resolved: not sent again');
   });
 
   it('a banner the user dismissed is not shown again when the page reloads (hidden, then shown); a newer error is', () => {
-    const book = new PageState('orderbook');
+    const book = new PageState();
     book.note({ method: 'panel/error', params: { message: 'delisted' } });
     book.dismissError('an older message'); // a dismissal that crossed a newer error leaves that one
     const kept: Pending[] = [];
