@@ -11,8 +11,9 @@ export type { MarketContext } from './plausible';
  * Validation at the exchange boundary. Everything a client returns is untrusted: each function takes `unknown`,
  * returns a typed value or an issue naming the field and the value, and never throws. What an accepted value
  * guarantees: numbers finite; prices positive, at most MAX_PRICE and MAX_PRICE_STEPS ticks, live ones within the
- * sane range of the market's price; amounts non-negative (a trade's positive); times plausible (2009 to a day ahead); candles
- * consistent (low ≤ open, close ≤ high); books sorted (bids down, asks up) and uncrossed; tickers bid ≤ ask.
+ * sane range of the market's price; amounts non-negative (a trade's positive); times plausible (2009 to a day
+ * ahead); candles consistent (low ≤ open, close ≤ high); books sorted (bids down, asks up) and uncrossed; tickers
+ * bid ≤ ask.
  * Time per input is linear in its size (a book: in the levels read, at most `depth` kept).
  */
 export type Checked<T> = { ok: true; value: T } | { ok: false; issue: string };
