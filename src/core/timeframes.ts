@@ -5,7 +5,12 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const WEEK = 7 * DAY;
-/** Weekly buckets open on Monday 00:00 UTC; the epoch was a Thursday. */
+/**
+ * Weekly buckets open on Monday 00:00 UTC on every exchange (the epoch was a Thursday), so that a market's weeks are
+ * the same in its chart, its alerts, its footprint and an aggregate of it with others. An exchange whose 1w klines
+ * open on another weekday (KuCoin's and Hyperliquid's on Thursday, the epoch's) has its weeks folded from its daily
+ * klines instead (HistoryService.candlesBetween), as its live trades are bucketed here.
+ */
 const WEEK_OFFSET = 4 * DAY;
 
 const FIXED_DURATIONS = {
@@ -58,6 +63,11 @@ export function bucketStart(tf: Timeframe, timestamp: number): number {
       return timestamp - mod(timestamp, size);
     }
   }
+}
+
+/** Whether `time` opens a `tf` bucket (an exchange's bar at another time is on another grid: see WEEK_OFFSET). */
+export function isBucketStart(tf: Timeframe, time: number): boolean {
+  return bucketStart(tf, time) === time;
 }
 
 export function nextBucketStart(tf: Timeframe, bucket: number): number {

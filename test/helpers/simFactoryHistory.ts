@@ -37,7 +37,10 @@ export class SimFactoryHistory implements FactoryHistory {
   cachedBars(): Promise<Candle[]> {
     return Promise.resolve([]);
   }
-  persist(): Promise<void> {
+  /** The closed bars the factory handed over for the cache, in order. */
+  readonly persisted: Candle[] = [];
+  persist(_key: unknown, closed: readonly Candle[]): Promise<void> {
+    this.persisted.push(...closed);
     return Promise.resolve();
   }
   tradesSince(_market: unknown, from: number): Promise<TradesSince> {

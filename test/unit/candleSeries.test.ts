@@ -204,7 +204,37 @@ describe('CandleSeries', () => {
     s.applyTrade(T0 + MIN + 40_000, 16, 1); // newer: the close
     s.applyTrade(T0 + MIN + 35_000, 17, 1); // between: neither
     s.applyTrade(T0 + MIN + 20_000, 14, 1); // older: the open
-    assert.deepEqual(s.find(T0 + MIN), { time: T0 + MIN, open: 14, high: 17, low: 14, close: 16, volume: 4 });
+    assert.deepEqual(s.find(T0 + MIN), { time: T0 + MIN, open: 14, high: 17, low: 14, close: 16, volume: 4, partial: true }, 'inside the hole: its other trades are unknown');
+  });
+
+  it('a late trade before the first bar held (REST history\'s first): a partial bar in front, in order, the bars after it unchanged', () => {
+    const s = new CandleSeries('1m');
+    s.replaceFrom(-Infinity, [
+      { time: T0 + 2 * MIN, open: 100, high: 100, low: 100, close: 100, volume: 0 },
+      { time: T0 + 3 * MIN, open: 100, high: 104, low: 99, close: 103, volume: 5 },
+    ], false);
+    s.drain();
+    s.applyTrade(T0 + 30_000, 90, 2);
+    assert.deepEqual(s.drain(), [{ kind: 'updated', candle: { time: T0, open: 90, high: 90, low: 90, close: 90, volume: 2, partial: true } }], 'not closed as a whole bar of one trade; the flat bar after it is not re-flattened at its price');
+    assert.deepEqual(s.snapshot().map((c) => c.time), [T0, T0 + 2 * MIN, T0 + 3 * MIN], 'in time order; nothing invented between it and the first bar');
+    s.applyTrade(T0 + 10_000, 91, 1);
+    assert.deepEqual(s.find(T0), { time: T0, open: 91, high: 91, low: 90, close: 90, volume: 3, partial: true }, 'a later late trade folds into it by time');
+    s.applyTrade(T0 + 3 * MIN + 1, 105, 1);
+    assert.deepEqual(s.drain().map((d) => [d.kind, d.candle.time]), [['updated', T0], ['updated', T0 + 3 * MIN]], 'the bar in front stays partial: no trade after its end closes it');
+  });
+
+  it('a late trade before the first live bar: a partial bar in front of it, the first live bar unchanged', () => {
+    const s = new CandleSeries('1m');
+    s.applyTrade(T0 + 5 * MIN + 1, 50, 1);
+    s.applyTrade(T0 + 6 * MIN + 1, 51, 1);
+    s.drain();
+    s.applyTrade(T0 + 3 * MIN + 7, 40, 4);
+    assert.deepEqual(s.snapshot(), [
+      { time: T0 + 3 * MIN, open: 40, high: 40, low: 40, close: 40, volume: 4, partial: true },
+      { time: T0 + 5 * MIN, open: 50, high: 50, low: 50, close: 50, volume: 1 },
+      { time: T0 + 6 * MIN, open: 51, high: 51, low: 51, close: 51, volume: 1 },
+    ]);
+    assert.deepEqual(s.partialTimes(), [T0 + 3 * MIN]);
   });
 
   it('bars from history have no trade times: a trade late into one older than the last moves neither its open nor its close', () => {

@@ -24,6 +24,13 @@ describe('exchange boundary validation', () => {
     assert.match(issueOf(checkTrade(null, ctx)), /not an object/);
   });
 
+  it('refuses a trade of amount 0, naming it: a bar it opened would read as one without trades', () => {
+    assert.match(issueOf(checkTrade({ id: 'z1', timestamp: T, price: 10, amount: 0, side: 'buy' }, ctx)), /trade z1 amount 0 is not a trade: nothing changed hands/);
+    assert.match(issueOf(checkTrade({ id: 'z2', timestamp: T, price: 10, amount: -0, side: 'sell' }, ctx)), /trade z2 amount 0/);
+    assert.equal(checkTrade({ id: 'z3', timestamp: T, price: 10, amount: 1e-12, side: 'buy' }, ctx).ok, true, 'a tiny amount is a trade');
+    assert.equal(checkCandleRow([T, 1, 1, 1, 1, 0], ctx).ok, true, 'a kline of volume 0 is a period without trades, as exchanges send them');
+  });
+
   it('checks OHLCV rows', () => {
     assert.equal(checkCandleRow([T, 1, 2, 0.5, 1.5, 10], ctx).ok, true);
     assert.match(issueOf(checkCandleRow([T, 1, 0.5, 2, 1.5, 10], ctx)), /inconsistent/);

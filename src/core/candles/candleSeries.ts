@@ -267,10 +267,16 @@ export class CandleSeries {
     const idx = this.lowerBound(start);
     let bar = this.bars[idx];
     if (!bar || bar.time !== start) {
-      bar = { time: start, open: price, high: price, low: price, close: price, volume: 0, final: true, partial: false, partialSince: undefined, announcedFinal: false, epoch: 0, openTs: timestamp, closeTs: timestamp };
+      // No bar of its bucket: it lies before the first bar held or inside a hole (elsewhere every bucket has one), so
+      // the bucket's other trades are unknown. Its bar is partial until replaced, never closed or persisted as whole
+      // on one trade, and the bar after it keeps its prices (what came between is unknown too: nothing is re-flattened).
+      bar = { time: start, open: price, high: price, low: price, close: price, volume: amount, final: false, partial: true, partialSince: undefined, announcedFinal: false, epoch: 0, openTs: timestamp, closeTs: timestamp };
       this.bars.splice(idx, 0, bar);
       this.shiftDirty(idx);
-    } else if (bar.volume === 0) {
+      this.markDirty(bar, idx);
+      return;
+    }
+    if (bar.volume === 0) {
       // A bar closed empty holds the previous close as a placeholder, not a price traded in it: its first trade is
       // its open, high, low and close.
       bar.open = bar.high = bar.low = bar.close = price;
@@ -287,11 +293,16 @@ export class CandleSeries {
    * O(those bars).
    */
   private reflatAfter(idx: number): void {
-    const p = this.bars[idx]?.close;
-    if (p === undefined) return;
+    const bar = this.bars[idx];
+    // A partial bar's close may not be its bucket's last price: the flat bars after it keep theirs.
+    if (!bar || bar.partial) return;
+    const p = bar.close;
+    let prev = bar.time;
     for (let i = idx + 1; i < this.bars.length; i++) {
       const flat = this.bars[i];
-      if (!flat || flat.volume !== 0 || flat.partial) return;
+      // Only the buckets right after it: past a bucket without a bar (a hole) the price in between is unknown.
+      if (!flat || flat.volume !== 0 || flat.partial || flat.time !== nextBucketStart(this.timeframe, prev)) return;
+      prev = flat.time;
       if (flat.close === p && flat.open === p && flat.high === p && flat.low === p) return;
       flat.open = flat.high = flat.low = flat.close = p;
       this.markDirty(flat, i);

@@ -12,8 +12,9 @@ export type { MarketContext } from './plausible';
  * Validation at the exchange boundary. Everything a client returns is untrusted: each function takes `unknown`,
  * returns a typed value or an issue naming the field and the value, and never throws. What an accepted value
  * guarantees: numbers finite; prices positive, at most MAX_PRICE and MAX_PRICE_STEPS ticks, live ones within the
- * sane range of the market's price; amounts non-negative; times plausible (2009 to a day ahead); candles
- * consistent (low ≤ open, close ≤ high); books sorted (bids down, asks up) and uncrossed; tickers bid ≤ ask.
+ * sane range of the market's price; amounts non-negative (a trade's positive); times plausible (2009 to a day
+ * ahead); candles consistent (low ≤ open, close ≤ high); books sorted (bids down, asks up) and uncrossed; tickers
+ * bid ≤ ask.
  * Time per input is linear in its size (a book: in the levels read, at most `depth` kept).
  */
 export type Checked<T> = { ok: true; value: T } | { ok: false; issue: string };
@@ -60,6 +61,9 @@ export function checkTrade(raw: unknown, ctx: MarketContext): Checked<Trade> {
   if (typeof p === 'string') return fail(`trade ${id} price ${p}`);
   const a = checkAmount(amount);
   if (typeof a === 'string') return fail(`trade ${id} amount ${a}`);
+  // Nothing changed hands. Taken, it opened a bar of volume 0, which every bar rule reads as a period without trades
+  // (its price replaced by the previous close or a later trade's, left out of folds): neither its price nor a volume is real.
+  if (a === 0) return fail(`trade ${id} amount 0 is not a trade: nothing changed hands`);
   if (side !== 'buy' && side !== 'sell') return fail(`trade ${id} side ${show(side)} is not "buy" or "sell"`);
   return ok({ id: String(id), timestamp: ts, price: p, amount: a, side });
 }

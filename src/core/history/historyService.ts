@@ -1,7 +1,7 @@
 import type { MarketDataClient } from '../exchange/marketDataClient';
 import { DATE_RESOLUTION_MS } from '../exchange/exchangeClock';
 import { describeCandles, type CandleKey, type MarketKey } from '../keys';
-import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
+import { bucketStart, isBucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
 import type { Candle, Trade } from '../types';
 import { Semaphore } from '../util/semaphore';
 import { Emitter } from '../../shared/util/emitter';
@@ -17,6 +17,7 @@ import { foldBars } from '../candles/seamPlan';
 import { withEmptyPeriods } from '../candles/candleSeries';
 import { systemClock, type Clock } from '../util/clock';
 import { RestGate } from './restGate';
+import { KlineGrids } from './klineGrids';
 import { listedRows } from '../exchange/listedRows';
 import { requestWithRetry, type RetryNotice, type RetryOptions } from './requestWithRetry';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
@@ -69,8 +70,11 @@ export class HistoryService {
   private readonly writes = new Set<Promise<void>>();
   private readonly written = new Emitter<[key: CandleKey, bars: readonly Candle[]]>((err) => this.opts.log.error(`a cache-write listener threw: ${errorMessage(err)}`));
   private closed = false;
+  private readonly grids: KlineGrids;
 
-  constructor(private readonly opts: HistoryServiceOptions) {}
+  constructor(private readonly opts: HistoryServiceOptions) {
+    this.grids = new KlineGrids(opts.log);
+  }
 
   /**
    * The newest `depth` closed bars before `until`, from the cache topped up over REST; the cache is updated before
@@ -154,7 +158,8 @@ export class HistoryService {
     const from = bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe));
     const cache = this.cacheFor(key.exchange);
     if (!cache || !(await cache.mayHold(key, from, until))) return [];
-    return ((await cache.loadFrom(key, from)) ?? []).filter((c) => c.time < until);
+    // Rows off the grid were an exchange's own klines cached before they were found off it (KuCoin's Thursday weeks).
+    return ((await cache.loadFrom(key, from)) ?? []).filter((c) => c.time < until && isBucketStart(key.timeframe, c.time));
   }
 
   /** Persists bars that closed live, so the next start needs only a small top-up. */
@@ -181,7 +186,8 @@ export class HistoryService {
 
   /**
    * Closed and in-progress bars in [from, until), asked from the exchange's history start at the earliest. A timeframe the exchange does not serve is folded from the
-   * coarsest served one that tiles it (4h from 2h on Coinbase), exactly as the exchange would have built it.
+   * coarsest served one that tiles it (4h from 2h on Coinbase), exactly as the exchange would have built it; so is one
+   * whose klines open off our buckets (KuCoin's Thursday weeks: klineGrids.ts).
    */
   async candlesBetween(market: MarketKey, timeframe: Timeframe, since: number, until: number, ctx: RequestContext = {}): Promise<Candle[]> {
     if (since >= until) return [];
@@ -189,25 +195,29 @@ export class HistoryService {
     const caps = await client.capabilities();
     const from = Math.max(since, historyFloor(timeframe, caps.historyStart));
     if (from >= until) return [];
-    const source = klineSource(timeframe, caps.klineTimeframes);
-    if (source === undefined) throw new UnsupportedTimeframeError(timeframe, buildableTimeframes(caps.klineTimeframes));
     const retry = this.retryOptions(market.exchange, ctx);
-    const what = `fetch ${source} candles ${market.exchange} ${market.symbol}`;
-    const bars = await pageCandles(
-      async (since, limit) => {
-        const page = await requestWithRetry(what, () => client.fetchCandles(market.symbol, source, since, limit), retry);
-        if (listedRows(page) > page.length) ctx.onUnreadBars?.();
-        return page;
-      },
-      source,
-      from,
-      until,
-      caps.maxCandlesPerPage,
-      this.opts.log,
-      caps.candlePagesAreWindows,
-      ctx.onBarPastUntil,
-    );
-    return source === timeframe ? bars : foldBars(timeframe, bars);
+    // Klines off our bucket grid (KuCoin's Thursday weeks) are asked once, then built from a finer timeframe.
+    for (;;) {
+      const usable = this.grids.usable(market.exchange, caps.klineTimeframes);
+      const source = klineSource(timeframe, usable);
+      if (source === undefined) throw new UnsupportedTimeframeError(timeframe, buildableTimeframes(usable));
+      const what = `fetch ${source} candles ${market.exchange} ${market.symbol}`;
+      const bars = await pageCandles(
+        async (since, limit) => {
+          const page = await requestWithRetry(what, () => client.fetchCandles(market.symbol, source, since, limit), retry);
+          if (listedRows(page) > page.length) ctx.onUnreadBars?.();
+          return page;
+        },
+        source,
+        from,
+        until,
+        caps.maxCandlesPerPage,
+        this.opts.log,
+        caps.candlePagesAreWindows,
+        ctx.onBarPastUntil,
+      );
+      if (this.grids.onGrid(market.exchange, source, bars)) return source === timeframe ? bars : foldBars(timeframe, bars);
+    }
   }
 
   /**

@@ -7,7 +7,7 @@ import type { StreamKind } from '../keys';
 import type { RecordSource } from '../record/recordSource';
 import type { TradeColumns } from '../record/tradeColumns';
 import { tradeHoles } from '../record/recordTypes';
-import { TIMEFRAMES, timeframeMs, type Timeframe } from '../timeframes';
+import { nextBucketStart, TIMEFRAMES, timeframeMs, type Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, MissingTrades, OrderBook, Ticker, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
 import type { Logger } from '../util/log';
@@ -66,7 +66,7 @@ export class ReplayClient implements MarketDataClient {
       for (let i = 0; i < trades.length; i++) bars.applyTrade(timestamp[i] as number, price[i] as number, amount[i] as number);
     }
     const made = series.snapshot();
-    return made.length === 0 || holes.length === 0 ? made : markHoles(made, timeframeMs(timeframe), holes);
+    return made.length === 0 || holes.length === 0 ? made : markHoles(made, (time) => nextBucketStart(timeframe, time), holes);
   }
 
   /** Recorded trades from `since` (the replay's start when undefined) up to the replay's now, oldest first. */

@@ -73,7 +73,9 @@ export function formatPrice(price: number, decimals: number): string {
 /**
  * An amount (base volume, order size) in at most ~7 characters: 0.001234, 0.5000, 12.345, 123.45, 1,234.5,
  * 12,345, 123.4K, 1.23M, 4.56B. Decimals are fixed per magnitude so a column of similar amounts lines up; `step`
- * (the market's lot step) caps them, so a size of a market traded in 0.001 reads 0.007, not 0.007000.
+ * (the market's lot step) caps them, so a size of a market traded in 0.001 reads 0.007, not 0.007000. The magnitude
+ * is the rounded value's: 0.99996 reads 1.000 as 1 does (not 1.0000), 99.9996 reads 100.00. A non-zero amount
+ * finer than the decimals shown never reads as zero: 1e-9 reads <0.00000001 (with a step of 0.001, <0.001).
  */
 export function formatAmount(x: number, significantBelowOne = 4, step?: number): string {
   if (!Number.isFinite(x)) return DASH;
@@ -87,13 +89,22 @@ export function formatAmount(x: number, significantBelowOne = 4, step?: number):
   const thousands = (a / 1e3).toFixed(1);
   if (a >= 1e6 || Number(thousands) >= 1000) return `${sign}${millions}M`;
   if (a >= 1e5) return `${sign}${thousands}K`;
-  if (a >= 1e4) return sign + fixedGrouped(a, 0);
-  if (a >= 1e3) return sign + fixedGrouped(a, Math.min(1, most));
-  if (a >= 100) return sign + a.toFixed(Math.min(2, most));
-  if (a >= 1) return sign + a.toFixed(Math.min(3, most));
-  // Below 1: four significant digits (or as asked), at most 8 decimals.
-  const decimals = Math.min(most, significantBelowOne - 1 - Math.floor(Math.log10(a)));
-  return sign + a.toFixed(decimals);
+  const decimals = plainDecimals(a, significantBelowOne, most);
+  const text = a >= 1e3 ? fixedGrouped(a, decimals) : a.toFixed(decimals);
+  const shown = Number(text.replace(/,/g, ''));
+  if (shown === 0) return `${sign}<${decimals === 0 ? '1' : `0.${'1'.padStart(decimals, '0')}`}`;
+  // Rounded up to the next magnitude (a power of ten): written as that magnitude is, which rounds no further.
+  if (shown >= 1e5 || plainDecimals(shown, significantBelowOne, most) !== decimals) return formatAmount(x < 0 ? -shown : shown, significantBelowOne, step);
+  return sign + text;
+}
+
+/** The decimals of an amount below 100,000 by its magnitude; below 1, `significant` digits (at most `most` decimals). */
+function plainDecimals(a: number, significant: number, most: number): number {
+  if (a >= 1e4) return 0;
+  if (a >= 1e3) return Math.min(1, most);
+  if (a >= 100) return Math.min(2, most);
+  if (a >= 1) return Math.min(3, most);
+  return Math.max(0, Math.min(most, significant - 1 - Math.floor(Math.log10(a))));
 }
 
 /**

@@ -109,7 +109,7 @@ describe('exchange normalisation (property-based)', () => {
       fc.oneof(
         fc.constantFrom(...badPrices(ctx)).map((price) => ({ ...trade, price })),
         fc.constantFrom(...badTimes).map((timestamp) => ({ ...trade, timestamp })),
-        fc.constantFrom(...badAmounts).map((amount) => ({ ...trade, amount })),
+        fc.constantFrom(...badAmounts, 0, -0).map((amount) => ({ ...trade, amount })),
         fc.constantFrom('BUY', 'short', null, 1).map((side) => ({ ...trade, side })),
         fc.constantFrom(null, {}, '', NaN, 'x'.repeat(200)).map((id) => ({ ...trade, id })),
       ).map((raw) => ({ ctx, raw })),

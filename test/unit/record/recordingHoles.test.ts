@@ -229,6 +229,22 @@ describe('the holes of a recording', () => {
       assert.deepEqual([rows, columns, problems], [6, 6, []]);
     });
 
+    it("a replay's monthly bar is partial for a hole on its month's 31st day: a month ends with the calendar's, not 30 days on", async () => {
+      const jan = Date.UTC(2026, 0, 1);
+      const feb2 = Date.UTC(2026, 1, 2);
+      const hole = { kind: 'trades' as const, from: Date.UTC(2026, 0, 31, 12), until: Date.UTC(2026, 0, 31, 13), reason: 'test' };
+      const trades: Trade[] = [{ id: 'a', timestamp: jan + 1000, price: 1, amount: 1, side: 'buy' }, { id: 'b', timestamp: feb2, price: 2, amount: 1, side: 'sell' }];
+      const replay = await RecordedReplay.start(market, trades, jan + 1000, 200, [], [hole]);
+      try {
+        await replay.session.seek(feb2 + 1);
+        const bars = await replay.hub.candlesBetween({ exchange: replay.id, symbol: market.symbol }, '1M', jan, feb2 + 1);
+        const january = bars.find((b) => b.time === jan);
+        assert.deepEqual([january?.partial, january?.partialSince], [true, hole.from], 'January holds the hole of its 31st day');
+      } finally {
+        await replay.close();
+      }
+    });
+
     it("a replay's bars that a hole touches are partial, from the hole's start inside the bar; the others are whole", async () => {
       const trades = [...range(1, 50), ...range(130, 200)];
       const replay = await RecordedReplay.start(market, trades, ts(1), 200, [], [{ kind: 'trades' as const, from: ts(50), until: ts(130), reason: 'test' }]);
@@ -252,7 +268,8 @@ describe('the holes of a recording', () => {
       { kind: 'trades' as const, from: 120, until: 130, reason: 'short' },
       { kind: 'trades' as const, from: 710, until: 720, reason: 'late' },
     ];
-    const out = markHoles([0, 100, 500, 600, 700, 800].map(bar), 100, holes);
+    const out = markHoles([0, 100, 500, 600, 700, 800].map(bar), (t) => t + 100, holes);
     assert.deepEqual(out.map((b) => (b.partial ? [b.time, b.partialSince ?? null] : b.time)), [[0, 50], [100, null], 500, 600, [700, 710], 800]);
   });
+
 });

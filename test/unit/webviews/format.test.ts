@@ -55,8 +55,10 @@ describe('webviews/format', () => {
         assert.equal(formatPrice(v, d), intl, `formatPrice(${v}, ${d})`);
       }
       const a = Math.abs(v);
-      if (a >= 1e3 && a < 1e5) {
-        const d = a >= 1e4 ? 0 : 1;
+      // The rounded value's magnitude: 9,999.95 reads 10,000 as 10,000 does, 99,999.5 100.0K as 100,000 does.
+      const rounded = (d: number) => Math.abs(Number((intlWith.find(([n]) => n === d)?.[1] as Intl.NumberFormat).format(v).replace(/,/g, '')));
+      if (a >= 1e3 && a < 1e5 && rounded(0) < 1e5) {
+        const d = a >= 1e4 || rounded(1) >= 1e4 ? 0 : 1;
         assert.equal(formatAmount(v), (intlWith.find(([n]) => n === d)?.[1] as Intl.NumberFormat).format(v), `formatAmount(${v})`);
       }
     }
@@ -85,6 +87,29 @@ describe('webviews/format', () => {
     // Fewer significant digits below 1, for a footprint cell's narrow half.
     assert.equal(formatAmount(0.00937, 2), '0.0094');
     assert.equal(formatAmount(0.5, 1), '0.5');
+  });
+
+  it('formatAmount: a value rounded up to the next magnitude reads with that magnitude\'s decimals', () => {
+    assert.equal(formatAmount(0.99996), '1.000', 'as 1 reads, not 1.0000');
+    assert.equal(formatAmount(1), '1.000');
+    assert.equal(formatAmount(-0.99996), '-1.000');
+    assert.equal(formatAmount(99.9996), '100.00', 'as 100 reads, not 100.000');
+    assert.equal(formatAmount(999.996), '1,000.0');
+    assert.equal(formatAmount(9_999.96), '10,000');
+    assert.equal(formatAmount(99_999.6), '100.0K');
+    assert.equal(formatAmount(0.0099996), '0.01000', 'as 0.01 reads, not 0.010000');
+    assert.equal(formatAmount(0.99996, undefined, 0.001), '1.000');
+    assert.equal(formatAmount(0.9999), '0.9999', 'not rounded up: its own magnitude');
+  });
+
+  it('formatAmount: a non-zero amount finer than the decimals shown never reads as zero', () => {
+    assert.equal(formatAmount(1e-9), '<0.00000001');
+    assert.equal(formatAmount(-1e-9), '-<0.00000001');
+    assert.equal(formatAmount(4e-9), '<0.00000001');
+    assert.equal(formatAmount(5e-9), '0.00000001', 'rounded to the smallest shown: not zero');
+    assert.equal(formatAmount(0.0004, undefined, 0.001), '<0.001', "the market's lot step bounds the decimals");
+    assert.equal(formatAmount(0.3, undefined, 1), '<1');
+    assert.equal(formatSignedAmount(1e-9), '+<0.00000001');
   });
 
   it("formatAmount with the market's lot step shows no more decimals than the step has", () => {
