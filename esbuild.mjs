@@ -29,7 +29,8 @@ const webview = webviewOptions(production);
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', ...requireChunks, define: { TRADESUITE_CCXT_VERSION: ccxtVersion } },
+  // extension.js (what VS Code requires) is a small entry that runs extensionMain.js with V8's code cache (entry.ts).
+  { ...node, entryPoints: { extension: 'src/extension/entry.ts', extensionMain: 'src/extension/extension.ts' }, outdir: 'dist', ...requireChunks, define: { TRADESUITE_CCXT_VERSION: ccxtVersion } },
   // No dynamic import() left in it: the chunk runs from a vm.Script (for its code cache), which cannot run one.
   // Always minified (6 MB); names kept, since errors are classified by the class names along their prototype chain
   // (errorKind.ts: a minified `RequestTimeout > qe > Je` is no NetworkError, and was never retried).

@@ -1,0 +1,38 @@
+/**
+ * The extension activates in every window (onStartupFinished), so its activation cost is paid in each: dist/extension.js
+ * is a small entry that runs the bundle (dist/extensionMain.js) from V8's code cache, written after the first window,
+ * and activation loads no lazily required chunk. Runs the built bundle with the activation benchmark's probe (a stub
+ * vscode, a fresh process per start).
+ */
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { probeActivation } from '../../bench/activation';
+
+const dist = path.join(__dirname, '..', '..', 'dist');
+
+describe('activation of the built extension', () => {
+  let storage: string;
+  beforeEach(() => (storage = mkdtempSync(path.join(tmpdir(), 'activation-bundle-'))));
+  afterEach(() => rmSync(storage, { recursive: true, force: true }));
+
+  it('what VS Code requires is a small entry; the bundle is beside it', () => {
+    assert.ok(statSync(path.join(dist, 'extension.js')).size < 16 * 1024, `${statSync(path.join(dist, 'extension.js')).size} bytes`);
+    assert.ok(statSync(path.join(dist, 'extensionMain.js')).size > 256 * 1024);
+  });
+
+  it('the first start writes the code cache (at deactivation at the latest), the next start runs from it', () => {
+    const first = probeActivation(path.join(dist, 'extension.js'), storage);
+    assert.equal(first.codeCache, false);
+    assert.deepEqual(readdirSync(path.join(storage, 'code')).map((n) => n.replace(/-[0-9a-f]{16}\./, '-<key>.')), ['extensionMain.js-<key>.v8cache']);
+    const second = probeActivation(path.join(dist, 'extension.js'), storage);
+    assert.equal(second.codeCache, true);
+  });
+
+  it('activation requires no lazily loaded chunk (ccxt)', () => {
+    const started = probeActivation(path.join(dist, 'extension.js'), storage);
+    assert.equal(started.ccxtLoaded, false);
+    assert.deepEqual(started.required, ['extension.js']);
+  });
+});
