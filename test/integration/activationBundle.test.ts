@@ -2,10 +2,10 @@
  * The extension activates in every window (onStartupFinished), so its activation cost is paid in each: dist/extension.js
  * is a small entry that runs the bundle (dist/extensionMain.js) from V8's code cache, written after the first window,
  * and activation loads no lazily required chunk. Runs the built bundle with the activation benchmark's probe (a stub
- * vscode, a fresh process per start).
+ * vscode, a fresh process per start) and reads the bundle's text.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { probeActivation } from '../../bench/activation';
@@ -30,7 +30,14 @@ describe('activation of the built extension', () => {
     assert.equal(second.codeCache, true);
   });
 
-  it('activation requires no lazily loaded chunk (ccxt)', () => {
+  it('ccxt, the yaml parser and Parquet are chunks of their own beside the bundle, and activation requires none of them', () => {
+    const main = readFileSync(path.join(dist, 'extensionMain.js'), 'utf8');
+    for (const chunk of ['ccxt.js', 'yaml.js', 'hyparquet.js', 'hyparquet-writer.js']) {
+      assert.ok(existsSync(path.join(dist, chunk)), chunk);
+      assert.ok(main.includes(`require("./${chunk}")`), `the bundle requires ./${chunk}`);
+    }
+    // Their functions' and classes' names, which the bundle's keepNames would set where they are defined.
+    assert.doesNotMatch(main, /, ?"(YAMLParseError|parquetMetadata|parquetWriteBuffer)"\)/, 'yaml and hyparquet are not bundled in');
     const started = probeActivation(path.join(dist, 'extension.js'), storage);
     assert.equal(started.ccxtLoaded, false);
     assert.deepEqual(started.required, ['extension.js']);
