@@ -42,4 +42,13 @@ describe('activation of the built extension', () => {
     assert.equal(started.ccxtLoaded, false);
     assert.deepEqual(started.required, ['extension.js']);
   });
+
+  it('the .vsix ships every file the entry and the bundle require beside them (.vscodeignore)', () => {
+    const shipped = new Set(readFileSync(path.join(dist, '..', '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!dist/')).map((l) => l.slice('!dist/'.length)));
+    const required = (file: string) => [...readFileSync(path.join(dist, file), 'utf8').matchAll(/require\("\.\/([\w-]+\.js)"\)/g)].map((m) => m[1]!);
+    const files = new Set(['extension.js']);
+    for (const file of files) for (const next of file === 'extension.js' ? ['extensionMain.js'] : required(file)) files.add(next);
+    assert.ok(files.has('hyparquet.js') && files.has('yaml.js'), [...files].join(', '));
+    for (const file of files) assert.ok(shipped.has(file), `${file} is in .vscodeignore's list`);
+  });
 });
