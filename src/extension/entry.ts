@@ -74,10 +74,12 @@ export function activate(context: vscode.ExtensionContext): void {
 export async function deactivate(): Promise<void> {
   const loaded = main;
   main = undefined;
+  // Started first: VS Code stops waiting for a deactivation after a few seconds, and the bundle's may take them.
+  const saved = saveCodeCache();
   try {
     await loaded?.deactivate();
   } finally {
-    await saveCodeCache();
+    await saved;
   }
 }
 
