@@ -13,13 +13,24 @@ const watch = process.argv.includes('--watch');
  * A require, not a dynamic import: Node's ESM loader would first parse the 6 MB chunk to detect its module format
  * and then scan it for exports (0.3–0.4 s of a cold chart's start in the extension host).
  */
-const ccxtAsChunk = {
-  name: 'ccxt-as-chunk',
-  setup(build) {
-    build.onResolve({ filter: /^ccxt$/ }, () => ({ path: './ccxt.js', external: true }));
-  },
-};
+const ccxtAsChunk = chunksPlugin(['ccxt']);
 const requireChunks = { plugins: [ccxtAsChunk], supported: { 'dynamic-import': false } };
+/**
+ * The extension activates in every window: the yaml parser and Parquet's reader and writer (0.24 MB) are files of
+ * their own too, required on first use (src/core/util/lazily.ts), not compiled at activation.
+ */
+const lazyChunks = ['yaml', 'hyparquet', 'hyparquet-writer'];
+const extensionChunks = { plugins: [chunksPlugin(['ccxt', ...lazyChunks])], supported: { 'dynamic-import': false } };
+
+/** @param {string[]} packages each required from `./<package>.js` beside the bundle instead of bundled */
+function chunksPlugin(packages) {
+  return {
+    name: 'packages-as-chunks',
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^(${packages.join('|')})$`) }, (args) => (args.kind === 'entry-point' ? undefined : { path: `./${args.path}.js`, external: true }));
+    },
+  };
+}
 
 const node = nodeOptions(production);
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -29,7 +40,10 @@ const webview = webviewOptions(production);
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', ...requireChunks, define: { TRADESUITE_CCXT_VERSION: ccxtVersion } },
+  // extension.js (what VS Code requires) is a small entry that runs extensionMain.js with V8's code cache (entry.ts).
+  { ...node, entryPoints: { extension: 'src/extension/entry.ts', extensionMain: 'src/extension/extension.ts' }, outdir: 'dist', ...extensionChunks, define: { TRADESUITE_CCXT_VERSION: ccxtVersion } },
+  // The extension's lazily required packages; the writer's own imports of the reader come from its chunk.
+  { ...node, entryPoints: Object.fromEntries(lazyChunks.map((p) => [p, p])), outdir: 'dist', plugins: [chunksPlugin(['hyparquet'])] },
   // No dynamic import() left in it: the chunk runs from a vm.Script (for its code cache), which cannot run one.
   // Always minified (6 MB); names kept, since errors are classified by the class names along their prototype chain
   // (errorKind.ts: a minified `RequestTimeout > qe > Je` is no NetworkError, and was never retried).

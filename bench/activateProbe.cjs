@@ -1,4 +1,6 @@
-// Child process for the activation benchmark: a stub `vscode`, then require + activate() of dist/extension.js.
+// Child process for the activation benchmark: a stub `vscode`, then require + activate() of dist/extension.js, then
+// deactivate() (which writes the bundle's code cache after a miss). argv: the bundle, the extension's storage directory.
+const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const noop = () => undefined;
@@ -38,10 +40,21 @@ Module._resolveFilename = function (request, ...rest) {
   return request === 'vscode' ? 'vscode' : resolve.call(this, request, ...rest);
 };
 require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode };
+const storage = path.resolve(process.argv[3] ?? '/tmp/ts-bench-storage');
+const codeCacheBefore = fs.existsSync(path.join(storage, 'code')) && fs.readdirSync(path.join(storage, 'code')).some((n) => n.startsWith('extensionMain.js-') && n.endsWith('.v8cache'));
+// Whatever activation requires, by file (the lazily required chunks must not be among them).
+const required = [];
+const load = Module._load;
+Module._load = function (request, parent, ...rest) {
+  if (request.startsWith('.') || path.isAbsolute(request)) required.push(path.basename(request));
+  return load.call(this, request, parent, ...rest);
+};
 const t0 = process.hrtime.bigint();
 const ext = require(path.resolve(process.argv[2]));
 const t1 = process.hrtime.bigint();
-ext.activate({ subscriptions: [], extensionUri: { fsPath: '/ext' }, globalStorageUri: { fsPath: '/tmp/ts-bench-storage' }, workspaceState: { get: () => undefined, update: () => Promise.resolve() } });
+ext.activate({ subscriptions: [], extensionUri: { fsPath: '/ext' }, globalStorageUri: { fsPath: storage }, workspaceState: { get: () => undefined, update: () => Promise.resolve() } });
 const t2 = process.hrtime.bigint();
 const ccxtLoaded = Object.keys(require.cache).some((k) => k.endsWith('ccxt.js'));
-process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, activateMs: Number(t2 - t1) / 1e6, ccxtLoaded }));
+void Promise.resolve(ext.deactivate()).then(() => {
+  process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, activateMs: Number(t2 - t1) / 1e6, ccxtLoaded, codeCache: codeCacheBefore, required }));
+});

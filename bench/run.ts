@@ -15,7 +15,7 @@ import { benchAggregatePanels } from './aggregatePanels';
 import { benchRecorderOverheadBundled } from './recorderOverheadBundled';
 import { benchReplay } from './replayBench';
 import { BENCH_EXCHANGES, benchHubThroughput, benchSubscriptionPosition } from './hubThroughput';
-import { benchActivation } from './activation';
+import { benchActivation, type ActivationMedians } from './activation';
 import { benchVscodeTabSwitch } from './tabSwitchBench';
 import { benchKeptPageMemory, type KeptPageMemoryRun } from './keptPageMemory';
 import { benchVscodeOpenChart, benchVscodeOpenFloors, benchVscodeOpenFromView, benchVscodePanels, median, type KeptProfileRuns, type OpenSplit } from './vscodeBench';
@@ -170,7 +170,11 @@ async function main(): Promise<void> {
     const vsix = path.join(__dirname, '..', 'dist', 'tradesuite.vsix');
     const vsixMiB = Math.round((statSync(vsix).size / 2 ** 20) * 100) / 100;
     results.activation = { ...r, vsixMiB };
-    console.log(`activation: require ${r.medianRequireMs} ms + activate() ${r.medianActivateMs} ms (median of ${r.runs}); ccxt loaded at activation: ${r.ccxtLoadedAtActivation}; .vsix ${vsixMiB} MiB`);
+    console.log(`activation (medians of ${r.runs}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}); .vsix ${vsixMiB} MiB`);
+    for (const b of r.builds) {
+      const says = (m: ActivationMedians) => `require ${m.medianRequireMs} + activate() ${m.medianActivateMs} = ${m.medianTotalMs} ms`;
+      console.log(`  ${b.bundle} (${b.extensionBundleKiB} KiB): first window ${says(b.first)}; with its code cache ${says(b.cached)}; ccxt loaded: ${b.ccxtLoadedAtActivation}; required: ${b.requiredAtActivation.join(', ')}`);
+    }
   }
   if (want('alerts')) {
     const r = await benchAlerts();

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { scopedLogger } from '../core/util/log';
+import { scopedLogger, type LogBuffer } from '../core/util/log';
 import { registerCommands } from './commands';
 import { EngineHost } from './engineHost';
 import { MarketsTreeProvider } from './markets/marketsTreeProvider';
@@ -26,11 +26,12 @@ let recording: RecordingController | undefined;
 
 /**
  * Activation registers views, commands and serializers only: no engine, no ccxt, no network. Those start when a
- * view first needs market data.
+ * view first needs market data. `startLog`: what dist/extension.js (entry.ts) said while loading this bundle.
  */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext, startLog?: LogBuffer): void {
   const output = vscode.window.createOutputChannel('TradeSuite', { log: true });
   const log = outputLogger(output);
+  startLog?.attach(scopedLogger(log, 'start'));
   // A bad setting never fails activation: it is reported once (log + one warning) and its default used.
   const problems = new SettingsProblemReporter((p) => output.warn(p), (m) => void vscode.window.showWarningMessage(m));
   const read = (): Settings => {

@@ -17,7 +17,7 @@ import * as ccxtSource from 'ccxt';
 const dist = path.join(__dirname, '..', '..', 'dist');
 
 describe('the ccxt chunk in the built bundles', () => {
-  for (const bundle of ['extension.js', 'cli.js']) {
+  for (const bundle of ['extensionMain.js', 'cli.js']) {
     it(`dist/${bundle} requires it`, () => {
       const text = readFileSync(path.join(dist, bundle), 'utf8');
       assert.match(text, /require\(["']\.\/ccxt\.js["']\)/);

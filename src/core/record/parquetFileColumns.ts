@@ -1,5 +1,6 @@
 /** Decodes the named columns of one Parquet file into whole arrays (typed where the type allows), without building rows. */
-import { parquetMetadata, parquetRead } from 'hyparquet';
+import type { parquetMetadata } from 'hyparquet';
+import { hyparquet } from './parquet';
 import { snappyUncompressor } from 'hysnappy';
 
 type FileMetadata = ReturnType<typeof parquetMetadata>;
@@ -24,7 +25,7 @@ export async function readParquetColumns(file: ArrayBuffer, metadata: FileMetada
   const n = footerRows(metadata);
   const raw = new Set(metadata.schema.filter((e) => names.includes(e.name) && isRequiredInt64(e)).map((e) => e.name));
   const chunks = new Map<string, Array<{ readonly start: number; readonly data: ArrayLike<unknown> }>>();
-  await parquetRead({
+  await hyparquet().parquetRead({
     file,
     metadata: raw.size === 0 ? metadata : { ...metadata, schema: metadata.schema.map((e) => (raw.has(e.name) ? unannotated(e) : e)) },
     columns: [...names],

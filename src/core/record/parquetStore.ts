@@ -1,7 +1,7 @@
 /** The embedded record store: each batch becomes one snappy-compressed Parquet file per day partition, written atomically. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { hyparquetWriter } from './parquet';
 import { isOtherProcessRunning, tempFileOf, writeAtomic } from '../util/writeAtomic';
 import { errorMessage, silentLogger, type Logger } from '../util/log';
 import { toColumns } from './parquetColumns';
@@ -93,7 +93,7 @@ export class ParquetStore implements RecordSink {
 
 /** One batch as a Snappy Parquet file's bytes, with what it holds in its key-value metadata (and `extra`). */
 export function encodeBatch(batch: RecordBatch, extra: ReadonlyArray<{ key: string; value: string }> = []): Uint8Array {
-  const bytes = parquetWriteBuffer({
+  const bytes = hyparquetWriter().parquetWriteBuffer({
     columnData: toColumns(batch),
     kvMetadata: [
       { key: FORMAT_KEY, value: FORMAT_VERSION },

@@ -1,7 +1,8 @@
 /** The files a reader reads in one partition: the newest compacted file and the parts it does not replace. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parquetMetadataAsync } from 'hyparquet';
+import type { parquetMetadataAsync } from 'hyparquet';
+import { hyparquet } from './parquet';
 import { errorMessage } from '../util/log';
 import { partSpan } from './storeLayout';
 
@@ -122,7 +123,7 @@ async function footerOf(file: string): Promise<Awaited<ReturnType<typeof parquet
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();
-    return await parquetMetadataAsync({
+    return await hyparquet().parquetMetadataAsync({
       byteLength: size,
       slice: async (start: number, end: number = size) => {
         const bytes = Buffer.alloc(end - start);

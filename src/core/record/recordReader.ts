@@ -1,7 +1,7 @@
 /** Streams a recorded range of one market back in time order, a day at a time: the basis of replay and backtests. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parquetMetadata } from 'hyparquet';
+import { hyparquet } from './parquet';
 import { errorMessage } from '../util/log';
 import { bookColumnsFrom, COLUMNS, TRADE_COLUMNS, rowsFromColumns, tickerColumnsFrom, tradeColumnsFrom } from './parquetColumns';
 import { TradeColumns } from './tradeColumns';
@@ -228,7 +228,7 @@ async function decodeFile<C>(file: string, loaded: Loaded, decoder: Decoder<C>, 
     const bytes = loaded.bytes;
     const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
     const buffer = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
-    const metadata = parquetMetadata(buffer);
+    const metadata = hyparquet().parquetMetadata(buffer);
     const format = formatProblem(new Map((metadata.key_value_metadata ?? []).map((kv) => [kv.key, kv.value])).get(FORMAT_KEY));
     if (format !== undefined) throw new Error(format);
     const n = footerRows(metadata);

@@ -40,16 +40,18 @@ type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: { exp
 
 /**
  * `file` must not use a dynamic `import()`: a vm.Script runs one only with Node's experimental module loader (the
- * ccxt chunk is built with dynamic imports turned into requires).
+ * ccxt chunk is built with dynamic imports turned into requires). `moduleRequire`: the `require` the file's code
+ * gets (by default one of its own); the extension's bundle gets its entry's, so VS Code sees `require('vscode')`
+ * come from the same module as a plain require of the bundle would (it names the extension by that module's path).
  */
-export function requireWithCodeCache(file: string, cacheDir: string, log: Logger): CodeCachedModule {
+export function requireWithCodeCache(file: string, cacheDir: string, log: Logger, moduleRequire: NodeJS.Require = createRequire(file)): CodeCachedModule {
   const source = readFileSync(file, 'utf8');
   const cacheFile = path.join(cacheDir, `${path.basename(file)}-${cacheKey(file)}${SUFFIX}`);
   const stored = readCache(cacheFile, log);
   const script = new vm.Script(WRAPPER_HEAD + source + WRAPPER_TAIL, { filename: file, lineOffset: -1, cachedData: stored === 'corrupt' ? undefined : stored });
   const cache: CodeCacheUse = stored === 'corrupt' || script.cachedDataRejected === true ? 'rejected' : stored === undefined ? 'miss' : 'hit';
   const module = { exports: {} as unknown };
-  (script.runInThisContext() as CommonJsWrapper)(module.exports, createRequire(file), module, file, path.dirname(file));
+  (script.runInThisContext() as CommonJsWrapper)(module.exports, moduleRequire, module, file, path.dirname(file));
   let saved = cache === 'hit';
   return {
     exports: module.exports,

@@ -36,6 +36,36 @@ export function scopedLogger(parent: Logger, scope: string): Logger {
   };
 }
 
+/** A logger needed before the one it should write to exists (the extension's output channel): it keeps the lines. */
+export interface LogBuffer extends Logger {
+  /** Writes the lines kept so far to `target`, and every later one as it comes. */
+  attach(target: Logger): void;
+}
+
+/** Far more than a start writes; past it the oldest lines are dropped. */
+const LOG_BUFFER_LINES = 100;
+
+export function logBuffer(): LogBuffer {
+  let kept: [LogLevel, string][] = [];
+  let target: Logger | undefined;
+  const write = (level: LogLevel, message: string) => {
+    if (target) return target[level](message);
+    kept.push([level, message]);
+    if (kept.length > LOG_BUFFER_LINES) kept.shift();
+  };
+  return {
+    debug: (m) => write('debug', m),
+    info: (m) => write('info', m),
+    warn: (m) => write('warn', m),
+    error: (m) => write('error', m),
+    attach: (to) => {
+      target = to;
+      for (const [level, message] of kept) to[level](message);
+      kept = [];
+    },
+  };
+}
+
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);

@@ -1,5 +1,6 @@
 /** YAML aliases (`symbol: *sym`) resolved to the node they name, with a budget so no file can expand without bound. */
-import { isAlias, isMap, isPair, isSeq, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yaml } from './yaml';
 import { MAX_ALIAS_NODES } from './bounds';
 import type { DiagnosticSink } from './diagnostics';
 
@@ -15,7 +16,7 @@ export class AliasResolver {
 
   /** The node itself, or for an alias the anchored node (null, with a diagnostic, when it cannot be used). */
   resolve(node: unknown): Node | null {
-    if (!isAlias(node)) return (node as Node | null | undefined) ?? null;
+    if (!yaml().isAlias(node)) return (node as Node | null | undefined) ?? null;
     const r = node.range ?? [0, 0];
     const target = node.resolve(this.doc) as Node | undefined;
     if (target === undefined) {
@@ -40,8 +41,8 @@ export class AliasResolver {
     while (stack.length > 0) {
       const x = stack.pop();
       n++;
-      if (isMap(x) || isSeq(x)) stack.push(...(x.items as unknown[]));
-      else if (isPair(x)) stack.push(x.key, x.value);
+      if (yaml().isMap(x) || yaml().isSeq(x)) stack.push(...(x.items as unknown[]));
+      else if (yaml().isPair(x)) stack.push(x.key, x.value);
       if (n > MAX_ALIAS_NODES) break;
     }
     this.sizes.set(root, n);

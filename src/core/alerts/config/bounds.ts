@@ -3,7 +3,7 @@
  * flow collections abort the process inside the library, which cannot be caught). The scan uses the library's
  * lexer, a flat state machine, so it is linear in the text and never recurses.
  */
-import { Lexer } from 'yaml';
+import { yaml } from './yaml';
 
 /** Larger files are refused without being parsed. */
 export const MAX_FILE_CHARS = 1_048_576;
@@ -54,7 +54,7 @@ export function checkBounds(text: string): BoundProblem | undefined {
   let lineIndent = 0;
   let lineStarted = false;
   let lineItems = 0;
-  for (const token of new Lexer().lex(text)) {
+  for (const token of new (yaml().Lexer)().lex(text)) {
     if (CONTROL_TOKENS.has(token)) continue; // the lexer's markers are not part of the text
     const start = offset;
     offset += token.length;

@@ -3,7 +3,8 @@
  * a bad value, the key for an unknown field, the mapping's first key for a missing field) and marks the reader
  * failed, so the caller can drop just this mapping.
  */
-import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Node, Pair, YAMLMap } from 'yaml';
+import { yaml } from './yaml';
 import { MAX_DURATION_DAYS, MAX_DURATION_MS, parseDuration } from '../duration';
 import type { AliasResolver } from './aliases';
 import { quoteShort } from '../../../shared/util/shortText';
@@ -59,7 +60,7 @@ export class MapReader {
         this.fail(`more than ${MAX_KEYS} fields in one mapping: the rest are ignored`, keySpan);
         break;
       }
-      if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
+      if (!yaml().isScalar(keyNode) || typeof keyNode.value !== 'string') {
         this.fail('field names must be plain strings', keySpan);
         continue;
       }
@@ -146,8 +147,8 @@ export class MapReader {
       return undefined;
     }
     const span = this.valueSpan(key);
-    if (!isScalar(e.value) || e.value.value === null || e.value.value === undefined) {
-      const what = isMap(e.value) ? 'a mapping' : isSeq(e.value) ? 'a list' : 'nothing';
+    if (!yaml().isScalar(e.value) || e.value.value === null || e.value.value === undefined) {
+      const what = yaml().isMap(e.value) ? 'a mapping' : yaml().isSeq(e.value) ? 'a list' : 'nothing';
       this.fail(`${field(key)} must be ${expected}, got ${what}`, span);
       return undefined;
     }
@@ -251,7 +252,7 @@ export class MapReader {
       if (opts.required) this.missing(key);
       return undefined;
     }
-    if (!isMap(e.value)) {
+    if (!yaml().isMap(e.value)) {
       this.fail(`${field(key)} must be a mapping`, this.valueSpan(key));
       return undefined;
     }

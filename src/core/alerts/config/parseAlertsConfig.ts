@@ -4,7 +4,8 @@
  * Text beyond the bounds (bounds.ts: size, depth) never reaches the YAML library; a config that can never alert
  * (no rules) is an error. Linear in the text; loadAlertsConfig runs large files in a worker.
  */
-import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yaml } from './yaml';
 import { TIMEFRAMES } from '../../timeframes';
 import { FREQUENCIES, type AlertRule, type NotifierConfig, type RuleDefaults } from '../rules';
 import { AliasResolver } from './aliases';
@@ -44,7 +45,7 @@ export function parseAlertsConfig(text: string, options: ParseOptions = {}): Ale
     return { ...empty, diagnostics: sink.diagnostics };
   }
   // Duplicate keys are found by MapReader in O(n): the library's uniqueKeys check is O(n²) per mapping.
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   const errorOffsets: number[] = [];
   for (const e of doc.errors) {
     const [start, end] = errorSpan(doc, text, e.code, e.pos);
@@ -58,7 +59,7 @@ export function parseAlertsConfig(text: string, options: ParseOptions = {}): Ale
     if (doc.errors.length === 0) sink.add(NO_RULES, 0, 0);
     return { ...empty, diagnostics: sortDiagnostics(sink.diagnostics) };
   }
-  if (!isMap(root)) {
+  if (!yaml().isMap(root)) {
     if (doc.errors.length === 0) sink.add('alerts.yaml must be a mapping with a "rules:" list', ...spanOf(root, [0, 0]));
     return { ...empty, diagnostics: sortDiagnostics(sink.diagnostics) };
   }
@@ -77,12 +78,12 @@ export function parseAlertsConfig(text: string, options: ParseOptions = {}): Ale
   const rulesNode = top.valueNode('rules');
   if (rulesNode === undefined) {
     if (doc.errors.length === 0) top.fail(`missing "rules:" list: ${NO_RULES}`, top.headSpan());
-  } else if (rulesNode !== null && !isSeq(rulesNode)) {
+  } else if (rulesNode !== null && !yaml().isSeq(rulesNode)) {
     top.fail('"rules" must be a list (each item starting with "- ")', top.valueSpan('rules'));
   } else if (rulesNode !== null) {
     for (const [i, rawItem] of (rulesNode.items as unknown[]).entries()) {
       const item = top.resolve(rawItem);
-      if (!isMap(item)) {
+      if (!yaml().isMap(item)) {
         sink.add('each rule must be a mapping such as { name: ..., type: price_level, symbol: ... }', ...spanOf(item, top.valueSpan('rules')));
         continue;
       }
@@ -103,11 +104,11 @@ export function parseAlertsConfig(text: string, options: ParseOptions = {}): Ale
   const notifiers: NotifierConfig[] = [];
   const notifiersNode = top.valueNode('notifiers');
   if (notifiersNode !== undefined && notifiersNode !== null) {
-    if (!isSeq(notifiersNode)) top.fail('"notifiers" must be a list', top.valueSpan('notifiers'));
+    if (!yaml().isSeq(notifiersNode)) top.fail('"notifiers" must be a list', top.valueSpan('notifiers'));
     else {
       for (const [i, rawItem] of (notifiersNode.items as unknown[]).entries()) {
         const item = top.resolve(rawItem);
-        if (!isMap(item)) {
+        if (!yaml().isMap(item)) {
           sink.add('each notifier must be a mapping such as { type: console }', ...spanOf(item, top.valueSpan('notifiers')));
           continue;
         }
@@ -146,7 +147,7 @@ function parseDefaults(top: MapReader): RuleDefaults {
 function parseAggregates(top: MapReader, containsYamlError: (node: Node) => boolean): AggregateDefinition[] {
   const node = top.valueNode('aggregates');
   if (node === undefined || node === null) return [];
-  if (!isSeq(node)) {
+  if (!yaml().isSeq(node)) {
     top.fail('"aggregates" must be a list of { name, legs, price, usdtIsUsd }', top.valueSpan('aggregates'));
     return [];
   }
@@ -157,7 +158,7 @@ function parseAggregates(top: MapReader, containsYamlError: (node: Node) => bool
     if (item !== null && containsYamlError(item)) return;
     let raw: unknown;
     try {
-      raw = isMap(item) ? item.toJSON() : isScalar(item) ? item.value : item;
+      raw = yaml().isMap(item) ? item.toJSON() : yaml().isScalar(item) ? item.value : item;
     } catch {
       raw = undefined;
     }
@@ -176,10 +177,10 @@ function parseAggregates(top: MapReader, containsYamlError: (node: Node) => bool
 function errorSpan(doc: Document, text: string, code: string, pos: readonly [number, number]): [number, number] {
   if (code !== 'MISSING_CHAR') return [pos[0], pos[1]];
   let open: number | undefined;
-  visit(doc, {
+  yaml().visit(doc, {
     Scalar(_key, node) {
       const r = node.range;
-      if (isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && r && r[0] < pos[0] && r[1] >= pos[0]) open = r[0];
+      if (yaml().isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && r && r[0] < pos[0] && r[1] >= pos[0]) open = r[0];
     },
   });
   if (open === undefined) return [pos[0], pos[1]];

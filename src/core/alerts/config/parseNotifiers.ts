@@ -1,5 +1,5 @@
 /** `notifiers:` — shape validation only; the headless bot builds the notifiers from these. */
-import { isMap, isScalar, isSeq } from 'yaml';
+import { yaml } from './yaml';
 import { assertNever } from '../../util/assertNever';
 import type { NotifierConfig, NotifierDelivery } from '../rules';
 import { NOTIFIER_FIELDS, NOTIFIER_TYPES, type NotifierType } from './fields';
@@ -88,13 +88,13 @@ function readRecipients(m: MapReader): string[] | undefined {
     m.missing('to');
     return undefined;
   }
-  const items = isSeq(node) ? node.items.map((item) => m.resolve(item)) : [node];
+  const items = yaml().isSeq(node) ? node.items.map((item) => m.resolve(item)) : [node];
   const out: string[] = [];
   for (const item of items) {
-    const value = isScalar(item) ? item.value : null;
+    const value = yaml().isScalar(item) ? item.value : null;
     const ok = typeof value === 'string' && value.length <= MAX_EMAIL_CHARS && /^[^@\s]+@[^@\s]+$/.test(value);
     if (ok) out.push(value);
-    else m.fail(`"to" must be an email address (at most ${MAX_EMAIL_CHARS} characters) or a list of them${isMap(item) ? '' : `, got ${describeValue(value)}`}`, spanOf(item as never, m.valueSpan('to')));
+    else m.fail(`"to" must be an email address (at most ${MAX_EMAIL_CHARS} characters) or a list of them${yaml().isMap(item) ? '' : `, got ${describeValue(value)}`}`, spanOf(item as never, m.valueSpan('to')));
   }
   if (out.length === 0 && !m.failed) m.fail('"to" needs at least one address', m.valueSpan('to'));
   return m.failed ? undefined : out;

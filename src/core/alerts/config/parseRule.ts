@@ -1,5 +1,5 @@
 /** One item of `rules:` → a validated AlertRule with the defaults applied, or undefined (diagnostics reported). */
-import { isMap, isScalar } from 'yaml';
+import { yaml } from './yaml';
 import { TIMEFRAMES, type Timeframe } from '../../timeframes';
 import { assertNever } from '../../util/assertNever';
 import { slugifyRuleName } from '../ruleIdentity';
@@ -128,8 +128,8 @@ function checkFields(r: MapReader, type: RuleType | undefined): void {
 export function parseAutoPause(r: MapReader): AutoPause | false | undefined {
   const node = r.valueNode('autoPause');
   if (node === undefined) return undefined;
-  if (isScalar(node) && typeof node.value === 'boolean') return node.value ? DEFAULT_AUTO_PAUSE : false;
-  if (!isMap(node)) {
+  if (yaml().isScalar(node) && typeof node.value === 'boolean') return node.value ? DEFAULT_AUTO_PAUSE : false;
+  if (!yaml().isMap(node)) {
     r.fail('"autoPause" must be false, true or a mapping { maxFires, window }', r.valueSpan('autoPause'));
     return undefined;
   }

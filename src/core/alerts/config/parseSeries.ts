@@ -1,5 +1,5 @@
 /** `left:` / `right:` of indicator rules: a bar field (`close`), an indicator mapping, or (right only) a number. */
-import { isMap, isScalar } from 'yaml';
+import { yaml } from './yaml';
 import { assertNever } from '../../util/assertNever';
 import { BOLLINGER_LINES, INDICATOR_KINDS, MACD_LINES, PRICE_FIELDS, type PriceField, type SeriesSpec } from '../rules';
 import { SERIES_FIELDS } from './fields';
@@ -15,13 +15,13 @@ export function parseSeries(rule: MapReader, key: 'left' | 'right'): SeriesSpec 
   }
   const span = rule.valueSpan(key);
   const expected = key === 'right' ? 'a number, a bar field (open, high, low, close, volume) or an indicator such as { indicator: ema, period: 50 }' : 'a bar field (open, high, low, close, volume) or an indicator such as { indicator: rsi, period: 14 }';
-  if (isScalar(node)) {
+  if (yaml().isScalar(node)) {
     if (typeof node.value === 'number' && key === 'right' && Number.isFinite(node.value)) return node.value;
     if (typeof node.value === 'string' && (PRICE_FIELDS as readonly string[]).includes(node.value)) return { kind: 'price', field: node.value as PriceField };
     rule.fail(`"${key}" must be ${expected}, got ${describeValue(node.value)}`, span);
     return undefined;
   }
-  if (!isMap(node)) {
+  if (!yaml().isMap(node)) {
     rule.fail(`"${key}" must be ${expected}`, span);
     return undefined;
   }
