@@ -1,0 +1,47 @@
+/**
+ * Binance's request-weight limit (real ccxt against the emulator): an IP past its weight gets 429 with a Retry-After
+ * to the window's end, and one that keeps sending before then is banned with 418. Our history client, refused, waits
+ * for the Retry-After (longer than its own rate-limit backoff) and is then answered: the chart ends live with its
+ * history, and the IP is never banned.
+ */
+import * as assert from 'node:assert/strict';
+import type { SubscriptionRequest } from '../../src/core/hub/requests';
+import { Recorder, Rig } from '../helpers/emulatorHub';
+import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
+
+type CandleReq = Extract<SubscriptionRequest, { kind: 'candles' }>;
+
+/** Longer than the rig's rate-limit backoff (about a second): a client that retried on its own schedule would be banned. */
+const WINDOW_MS = 6000;
+const LIMIT = 60;
+
+describe('Binance request weight: a 429 is waited out for its Retry-After, never into a ban (real ccxt, emulator)', function () {
+  this.timeout(60_000);
+  let rig: Rig | undefined;
+  afterEach(() => rig?.close());
+
+  it('the history request refused with 429 is answered after the Retry-After; the chart ends live with exact bars', async () => {
+    rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30 });
+    const emu = rig.emulator;
+    emu.setWeightLimit({ limit: LIMIT, windowMs: WINDOW_MS });
+    // Spend the window's weight from this IP (the client's too): three exchangeInfo of 20 each.
+    for (let i = 0; i < 3; i++) assert.equal((await fetch(`${emu.url}/api/v3/exchangeInfo`)).status, 200);
+    const since = Date.now();
+    const rec = new Recorder<CandleReq>();
+    const sub = rig.hub.subscribe({ kind: 'candles', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' }, rec.consume);
+    try {
+      const snap = await rec.next((e) => e.type === 'snapshot', 'the history, once the window is over', 45_000);
+      assert.ok(snap.type === 'snapshot' && snap.candles.length >= 30, 'the history arrived');
+      await rec.next((e) => e.type === 'state' && e.state.status === 'live', 'live', 20_000);
+      const refusals = emu.restLog(since).filter((r) => r.status === 429 || r.status === 418);
+      assert.ok(refusals.some((r) => r.status === 429), `refused with 429 first: ${JSON.stringify(emu.restLog(since).map((r) => [r.path, r.status]))}`);
+      assert.ok(!refusals.some((r) => r.status === 418), `never banned: ${JSON.stringify(refusals)}`);
+      assert.ok(rig.log.lines.some((l) => /rate-limit.*retrying in [1-9]\d{3} ms/.test(l)), `the wait was the Retry-After (seconds), not the backoff: ${rig.log.lines.filter((l) => /rate-limit/.test(l)).join(' | ')}`);
+      const closed = snap.candles.slice(0, -1);
+      const truth = referenceCandles(emu.trades('BTC/USDT'), '1m').filter((c) => c.time >= closed[0]!.time && c.time <= closed.at(-1)!.time);
+      assert.deepEqual(closed.map(roundCandle), truth.map(roundCandle), 'the bars equal the ground truth');
+    } finally {
+      sub.dispose();
+    }
+  });
+});
