@@ -94,7 +94,7 @@ export class BinanceProtocol implements ExchangeProtocol {
         return withWeight(ipBanned(verdict.until, verdict.retryAfterSec), verdict.used);
       case 'ok': {
         const markets = this.host.markets;
-        return withWeight(handleRest(method, url.pathname, url.searchParams, { now: this.host.now, markets: { get: (id) => markets.byId(id), values: () => markets.live(), specs: () => markets.specs(), ifLive: (id) => markets.ifLive(id) } }), verdict.used);
+        return withWeight(handleRest(method, url.pathname, url.searchParams, { now: this.host.now, markets: { get: (id) => markets.byId(id), values: () => markets.live(), specs: () => markets.specs(), ifLive: (id) => markets.ifLive(id) }, weightRule: rule }), verdict.used);
       }
     }
   }

@@ -73,6 +73,10 @@ describe('emulator: Binance spot request weight (docs: rest-api.md, LIMITS and e
       assert.equal(after.status, 200, 'clearFaults lifts the ban and the limit');
       assert.equal(after.headers.get('x-mbx-used-weight-1m'), '1');
       assert.throws(() => emu.setWeightLimit({ limit: 0 }), /weight limit must be a positive integer, got 0/);
+      const listed = async () => ((await (await get('exchangeInfo')).json()) as { rateLimits: unknown[] }).rateLimits[0];
+      assert.deepEqual(await listed(), { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 6000 }, "spot's limit");
+      emu.setWeightLimit({ limit: 100, windowMs: 120_000 });
+      assert.deepEqual(await listed(), { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 2, limit: 100 }, 'exchangeInfo lists the limit in force');
     } finally {
       await emu.close();
     }
