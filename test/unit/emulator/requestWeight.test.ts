@@ -81,4 +81,26 @@ describe('emulator: Binance spot request weight (docs: rest-api.md, LIMITS and e
       await emu.close();
     }
   });
+
+  it('the control API sets the limit (Binance only) and names a bad one', async () => {
+    const binance = await ExchangeEmulator.start({ tradesPerSecond: 0, historyMinutes: 5 });
+    const bybit = await ExchangeEmulator.start({ exchange: 'bybit', tradesPerSecond: 0, historyMinutes: 5 });
+    try {
+      const post = (emu: { url: string }, body: unknown) => fetch(`${emu.url}/_emulator/fault/weightLimit`, { method: 'POST', body: JSON.stringify(body) });
+      const set = await post(binance, { limit: 40, windowMs: 5000 });
+      assert.equal(set.status, 200);
+      assert.deepEqual(await set.json(), { limit: 40, windowMs: 5000 });
+      assert.equal((await fetch(`${binance.url}/api/v3/exchangeInfo`)).status, 200);
+      assert.equal((await fetch(`${binance.url}/api/v3/exchangeInfo`)).status, 200);
+      assert.equal((await fetch(`${binance.url}/api/v3/time`)).status, 429, 'the limit set over HTTP is in force');
+      assert.deepEqual(await (await post(binance, { limit: 1.5 })).json(), { error: 'weight limit must be a positive integer, got 1.5' });
+      assert.deepEqual(await (await post(binance, { windowMs: 5000 })).json(), { error: "'limit' is required" });
+      const refused = await post(bybit, { limit: 40 });
+      assert.equal(refused.status, 400);
+      assert.match(((await refused.json()) as { error: string }).error, /only the binance protocol models a request-weight limit, not bybit/);
+    } finally {
+      await binance.close();
+      await bybit.close();
+    }
+  });
 });
