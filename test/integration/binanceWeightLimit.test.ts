@@ -10,6 +10,7 @@ import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 
 type CandleReq = Extract<SubscriptionRequest, { kind: 'candles' }>;
+type BookReq = Extract<SubscriptionRequest, { kind: 'orderbook' }>;
 
 /**
  * Far longer than the rig's rate-limit backoff (about a second): a client that retried on its own schedule would be
@@ -52,6 +53,35 @@ describe('Binance request weight: a 429 is waited out for its Retry-After, never
       assert.ok(closed.length >= 25, `the klines' bars (${closed.length})`);
       const truth = referenceCandles(emu.trades('BTC/USDT'), '1m').filter((c) => c.time >= closed[0]!.time && c.time <= closed.at(-1)!.time);
       assert.deepEqual(closed.map(roundCandle), truth.map(roundCandle), 'the bars equal the ground truth');
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it("a book's snapshot refused with 429 is not asked again before its Retry-After (ccxt would at once, twice): the book arrives, the IP is never banned", async () => {
+    rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 10 });
+    const emu = rig.emulator;
+    const first = new Recorder<CandleReq>();
+    const firstSub = rig.hub.subscribe({ kind: 'candles', exchange: 'binance', symbol: 'ETH/USDT', timeframe: '5m' }, first.consume);
+    await first.next((e) => e.type === 'snapshot', 'the first chart (the markets loaded)', 30_000);
+    firstSub.dispose();
+    emu.clearFaults();
+    emu.setWeightLimit({ limit: LIMIT, windowMs: WINDOW_MS });
+    const windowFrom = Date.now();
+    for (let i = 0; i < 3; i++) assert.equal((await fetch(`${emu.url}/api/v3/exchangeInfo`)).status, 200);
+    const since = Date.now();
+    const rec = new Recorder<BookReq>();
+    const sub = rig.hub.subscribe({ kind: 'orderbook', exchange: 'binance', symbol: 'BTC/USDT' }, rec.consume);
+    try {
+      await rec.next((e) => e.type === 'orderbook', 'the book, once the window is over', 45_000);
+      const depth = emu.restLog(since).filter((r) => r.path === '/api/v3/depth');
+      const refused = depth.findIndex((r) => r.status === 429);
+      assert.ok(refused >= 0, `the snapshot was refused first: ${JSON.stringify(depth)}`);
+      const next = depth[refused + 1];
+      assert.ok(next !== undefined && next.status === 200, `then answered: ${JSON.stringify(depth)}`);
+      // The Retry-After ran to the end of the window the test's requests opened (whole seconds, rounded up).
+      assert.ok(next.at >= windowFrom + WINDOW_MS - 500, `not asked again before the Retry-After: ${JSON.stringify(depth.map((r) => [r.at - since, r.status]))}`);
+      assert.ok(!emu.restLog(since).some((r) => r.status === 418), 'never banned');
     } finally {
       sub.dispose();
     }
