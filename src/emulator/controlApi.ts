@@ -7,7 +7,7 @@ import { KLINE_INTERVALS } from './klines';
 import type { Replay } from './replay/replay';
 import type { Json } from './json';
 import type { DerivativesSnapshot } from './protocol';
-import { isMalformedKind, MALFORMED_KINDS, type EmulatorLiquidation, type EmulatorStats, type EmulatorTicker, type EmulatorTrade, type ExchangeId, type LiquidationInput, type MalformedKind, type PlayPathOptions, type RestFault, type TradeInput } from './types';
+import { isMalformedKind, MALFORMED_KINDS, type EmulatorLiquidation, type EmulatorStats, type EmulatorTicker, type EmulatorTrade, type ExchangeId, type LiquidationInput, type MalformedKind, type PlayPathOptions, type RestFault, type TradeInput, type WeightLimit } from './types';
 
 export const CONTROL_PREFIX = '/_emulator';
 
@@ -37,6 +37,7 @@ export interface ControlTarget {
   readonly connectionLifetimeMs: number;
   setCandleLag(ms: number): void;
   staleNextTrades(ms: number): void;
+  setWeightLimit(weight: WeightLimit): void;
   failRest(fault: RestFault): void;
   clearFaults(): void;
   sendMalformed(kind: MalformedKind, stream?: string, symbol?: string): number;
@@ -309,6 +310,12 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
       throw new BadInput(error instanceof Error ? error.message : String(error));
     }
     return ok({ candleLagMs: ms });
+  },
+  '/fault/weightLimit': (t, b) => {
+    const limit = num(b, 'limit', 1, true);
+    const windowMs = num(b, 'windowMs', 1000, false);
+    asBadInput(() => t.setWeightLimit({ limit, ...(windowMs === undefined ? {} : { windowMs }) }));
+    return ok({ limit, windowMs: windowMs ?? 60_000 });
   },
   '/fault/staleTrades': (t, b) => {
     const ms = num(b, 'ms', 0, true);

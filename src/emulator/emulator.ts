@@ -42,6 +42,7 @@ import {
   type RestFault,
   type RestLogEntry,
   type TradeInput,
+  type WeightLimit,
 } from './types';
 
 /** The `urls` option that points ccxt's exchange class at the emulator, per exchange (src/core/exchange/endpointOverrides.ts). */
@@ -173,7 +174,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.tradesPerSecondValue = opts.tradesPerSecond;
     this.protocol = createProtocol(
       exchange,
-      { markets: this.markets, seed: opts.seed, now: opts.now, delayMs: () => this.faults.delayMs, candleLagMs: () => this.faults.candleLagMs, takeStaleTradesMs: () => this.faults.takeStaleTradesMs(), changed: () => this.emitStats(), connectionRules: opts.connectionRules },
+      { markets: this.markets, seed: opts.seed, now: opts.now, delayMs: () => this.faults.delayMs, candleLagMs: () => this.faults.candleLagMs, weightLimit: () => this.faults.weightLimit, takeStaleTradesMs: () => this.faults.takeStaleTradesMs(), changed: () => this.emitStats(), connectionRules: opts.connectionRules },
       { tickerIntervalMs: opts.tickerIntervalMs, tickerBatchMs: opts.tickerBatchMs, coinbaseRefusal: opts.coinbaseRefusal, coinbaseIdleChannelsMs: opts.coinbaseIdleChannelsMs, liquidationsPerTrade: history.liquidationsPerTrade },
     );
     this.http = new HttpFront({
@@ -567,10 +568,21 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.restAlters.push({ path, alter });
   }
 
-  /** Removes the delay and pending REST faults. */
+  /**
+   * Binance: the request-weight limit per IP is `limit` per `windowMs` (default a minute) instead of spot's 6000 a
+   * minute; past it a request is refused with 429 and Retry-After, and an IP that keeps sending is banned with 418
+   * (see the README). A short window keeps a test's Retry-After short. Cleared by clearFaults.
+   */
+  setWeightLimit(weight: WeightLimit): void {
+    if (this.exchange !== 'binance') throw new Error(`setWeightLimit: only the binance protocol models a request-weight limit, not ${this.exchange}`);
+    this.faults.setWeightLimit(weight);
+  }
+
+  /** Removes the delay, the weight limit, every IP's used weight and ban, and pending REST faults. */
   clearFaults(): void {
     this.restAlters.length = 0;
     this.faults.clear();
+    this.protocol.resetRateLimits?.();
   }
 
   /**
@@ -839,19 +851,20 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
         );
       return;
     }
+    const client = req.socket.remoteAddress ?? 'unknown';
     if (this.heldRest && (this.heldRestPath === undefined || url.pathname === this.heldRestPath)) {
-      this.heldRest.push(() => this.answerRest(method, url, res));
+      this.heldRest.push(() => this.answerRest(method, url, client, res));
       this.emitStats();
       return;
     }
-    this.answerRest(method, url, res);
+    this.answerRest(method, url, client, res);
   }
 
-  private answerRest(method: string, url: URL, res: ServerResponse): void {
+  private answerRest(method: string, url: URL, client: string, res: ServerResponse): void {
     this.restCounts[url.pathname] = (this.restCounts[url.pathname] ?? 0) + 1;
     this.emitStats();
     const fault = this.protocol.isRestPath(url.pathname) ? this.faults.takeRestFault(url) : undefined;
-    let result: RestResult = fault ? this.protocol.restFault(fault.status, fault.retryAfterSec, url.pathname) : this.protocol.handleRest(method, url);
+    let result: RestResult = fault ? this.protocol.restFault(fault.status, fault.retryAfterSec, url.pathname, client) : this.protocol.handleRest(method, url, client);
     const alter = result.status === 200 ? this.restAlters.findIndex((a) => url.pathname.endsWith(a.path)) : -1;
     if (alter >= 0) result = { ...result, body: (this.restAlters.splice(alter, 1)[0] as (typeof this.restAlters)[number]).alter(result.body) };
     this.logRest({ at: Date.now(), path: url.pathname, status: result.status });

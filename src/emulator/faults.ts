@@ -1,5 +1,5 @@
 /** Injected faults: a response/send delay and queued REST failures (each protocol renders them in its own form). */
-import type { RestFault, RestFaultStatus } from './types';
+import type { RestFault, RestFaultStatus, WeightLimit } from './types';
 
 /** A REST failure taken from the queue for one request. */
 export interface TakenRestFault {
@@ -26,7 +26,20 @@ export class Faults {
   private delay = 0;
   private candleLag = 0;
   private staleTrades = 0;
+  private weight: Required<WeightLimit> | undefined;
   private readonly pending: PendingFault[] = [];
+
+  /** The request-weight limit set for this run; undefined: the exchange's own. */
+  get weightLimit(): Required<WeightLimit> | undefined {
+    return this.weight;
+  }
+
+  setWeightLimit(weight: WeightLimit): void {
+    const windowMs = weight.windowMs ?? 60_000;
+    if (!Number.isInteger(weight.limit) || weight.limit < 1) throw new Error(`weight limit must be a positive integer, got ${String(weight.limit)}`);
+    if (!Number.isInteger(windowMs) || windowMs < 1000) throw new Error(`weight window must be an integer number of ms >= 1000, got ${String(windowMs)}`);
+    this.weight = { limit: weight.limit, windowMs };
+  }
 
   get delayMs(): number {
     return this.delay;
@@ -71,9 +84,10 @@ export class Faults {
     this.pending.push({ status: fault.status, remaining: count, path: fault.path, retryAfterSec, marketId });
   }
 
-  /** Clears the delay, the candle lag, a stale trades answer to come and all pending REST faults. */
+  /** Clears the delay, the candle lag, a stale trades answer to come, the weight limit and all pending REST faults. */
   clear(): void {
     this.delay = 0;
+    this.weight = undefined;
     this.candleLag = 0;
     this.staleTrades = 0;
     this.pending.length = 0;

@@ -24,4 +24,5 @@ export type {
   RestFaultStatus,
   RestLogEntry,
   TradeInput,
+  WeightLimit,
 } from './types';

@@ -1,6 +1,7 @@
 /**
- * Binance klines aggregated on demand from the trade log of the generated market, where buckets without trades are
- * omitted (a replay serves them as Binance does: replay/replayKlines.ts).
+ * Binance klines aggregated on demand from the trade log of the generated market. A bucket without trades is flat at
+ * the previous close with volume 0, as Binance reports it (the official klines of shared/realdata show such minutes);
+ * the helpers below also serve exchanges that leave such buckets out (bucketRanges).
  */
 import { formatUnits } from './decimal';
 import type { SymbolSpec } from './symbols';
@@ -122,10 +123,6 @@ export function tradesKline(log: TradeLog, from: number, to: number): KlineUnits
   return { ...s, count: tradeCount(log, from, to) };
 }
 
-function row(log: TradeLog, interval: string, open: number, from: number, to: number): KlineRow {
-  return klineRow(log.spec, interval, open, tradesKline(log, from, to));
-}
-
 /** One bucket of the trade log: its open time and the log indexes [from, to) of its trades. */
 export interface BucketRange {
   readonly open: number;
@@ -166,15 +163,33 @@ export function bucketRanges(log: TradeLog, interval: string, query: { firstOpen
 }
 
 /**
- * Klines whose open time lies in [startTime, endTime], like Binance: with startTime the oldest `limit`
- * from there, otherwise the newest `limit` up to endTime (or now). The in-progress candle is included.
+ * Klines whose open time lies in [startTime, endTime], like Binance: with startTime the oldest `limit` from there,
+ * otherwise the newest `limit` up to endTime (or now). The in-progress candle is included, and so is every bucket
+ * without trades from the market's first trade on: flat at the previous close with volume 0.
  */
-export function buildKlines(log: TradeLog, query: KlineQuery): KlineRow[] {
+export function buildKlines(log: TradeLog, query: KlineQuery, now: number): KlineRow[] {
   const { interval, startTime, endTime, limit } = query;
-  let firstOpen: number | undefined;
+  if (log.length === 0 || limit <= 0) return [];
+  const first = bucketStart(interval, log.at(0).timestamp);
+  // A generated trade may stamp a millisecond past `now`; its bucket is then the one in progress.
+  const newest = Math.max(now, log.at(log.length - 1).timestamp);
+  const last = bucketStart(interval, endTime === undefined ? newest : Math.min(newest, endTime));
+  const opens: number[] = [];
   if (startTime !== undefined) {
-    const first = bucketStart(interval, startTime);
-    firstOpen = first === startTime ? first : nextBucketStart(interval, first);
+    const from = Math.max(first, bucketStart(interval, startTime) === startTime ? startTime : nextBucketStart(interval, bucketStart(interval, startTime)));
+    for (let open = from; open <= last && opens.length < limit; open = nextBucketStart(interval, open)) opens.push(open);
+  } else {
+    for (let open = last; open >= first && opens.length < limit; open = bucketStart(interval, open - 1)) opens.push(open);
+    opens.reverse();
   }
-  return bucketRanges(log, interval, { firstOpen, lastOpen: endTime, limit, oldestFirst: startTime !== undefined }).map((b) => row(log, interval, b.open, b.from, b.to));
+  return opens.map((open) => klineRow(log.spec, interval, open, bucketKline(log, open, nextBucketStart(interval, open))));
+}
+
+/** The kline of [open, next): its trades, or flat at the previous close with volume 0 (open is not before the first trade). */
+function bucketKline(log: TradeLog, open: number, next: number): KlineUnits {
+  const from = log.lowerBound(open);
+  const to = log.lowerBound(next, from);
+  if (to > from) return tradesKline(log, from, to);
+  const close = log.priceUnitsAt(from - 1);
+  return { open: close, high: close, low: close, close, volume: 0, quote: 0n, count: 0, buyVolume: 0, buyQuote: 0n };
 }

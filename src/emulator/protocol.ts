@@ -6,7 +6,7 @@ import type { DepthUpdate } from './orderBook';
 import type { RestResult } from './restResult';
 import type { MarketSet } from './marketSet';
 import type { SymbolMarket } from './symbolMarket';
-import type { CoinbaseRefusal, EmulatorLiquidation, EmulatorTrade, ExchangeId, LiquidationInput, MalformedKind, RestFaultStatus } from './types';
+import type { CoinbaseRefusal, EmulatorLiquidation, EmulatorTrade, ExchangeId, LiquidationInput, MalformedKind, RestFaultStatus, WeightLimit } from './types';
 import type { WsHubControl } from './wsHub';
 import type { LivenessRules } from './wsLiveness';
 
@@ -20,6 +20,8 @@ export interface ProtocolHost {
   candleLagMs(): number;
   /** How stale the market trades answer now being made is (the `staleNextTrades` fault, spent by it; 0: current). */
   takeStaleTradesMs(): number;
+  /** The request-weight limit set by the `setWeightLimit` knob; undefined: the exchange's own (protocols that model one read it). */
+  weightLimit(): Required<WeightLimit> | undefined;
   /** Connections or subscriptions changed (feeds the 'stats' event). */
   changed(): void;
   /** How long the exchange keeps a WebSocket connection (its hub applies them). */
@@ -68,10 +70,12 @@ export interface ExchangeProtocol {
   readonly hub: WsHubControl;
   /** Whether `pathname` is one of this exchange's REST paths (injected REST faults apply only to those). */
   isRestPath(pathname: string): boolean;
-  /** Answers one REST request; never throws. */
-  handleRest(method: string, url: URL): RestResult;
+  /** Answers one REST request of `client` (its IP: rate limits are per IP); never throws. */
+  handleRest(method: string, url: URL, client: string): RestResult;
   /** How this exchange answers when it fails or rate-limits a request (its status codes, bodies and headers). */
-  restFault(status: RestFaultStatus, retryAfterSec: number, pathname: string): RestResult;
+  restFault(status: RestFaultStatus, retryAfterSec: number, pathname: string, client: string): RestResult;
+  /** Forgets every client's rate-limit state (used weight, bans): clearFaults. */
+  resetRateLimits?(): void;
   /** The trade at `index` of `market`'s log was just appended (by the market's own flow, or injected by a script). */
   tradeAppended(market: SymbolMarket, index: number, origin: 'generated' | 'injected'): void;
   /** `market`'s order book moved by `update` (one book step). */

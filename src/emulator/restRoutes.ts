@@ -8,11 +8,14 @@ import type { SymbolMarket } from './symbolMarket';
 import type { SymbolSpec } from './symbols';
 import { idleTickerStats, restTicker, tickerStats } from './ticker';
 import type { RestResult } from './restResult';
+import type { WeightRule } from './binance/requestWeight';
 
 export interface RestContext {
   now(): number;
   /** Markets by Binance id ('BTCUSDT'), in configuration order. */
   readonly markets: { get(id: string): SymbolMarket | undefined; values(): Iterable<SymbolMarket>; specs(): Iterable<SymbolSpec>; ifLive?(id: string): SymbolMarket | undefined };
+  /** The request-weight limit exchangeInfo lists (default spot's 6000 a minute). */
+  readonly weightRule?: WeightRule;
 }
 
 export type { RestResult } from './restResult';
@@ -152,11 +155,12 @@ function bookTicker(query: URLSearchParams, ctx: RestContext): Json {
 
 /** Every listed symbol (without starting idle markets), or the ones asked for. */
 function exchangeInfoRoute(query: URLSearchParams, ctx: RestContext): Json {
-  if (query.get('symbol') === null && symbolsParam(query) === undefined) return exchangeInfo([...ctx.markets.specs()], ctx.now());
+  if (query.get('symbol') === null && symbolsParam(query) === undefined) return exchangeInfo([...ctx.markets.specs()], ctx.now(), ctx.weightRule);
   const { markets } = selectedMarkets(query, ctx);
   return exchangeInfo(
     markets.map((m) => m.spec),
     ctx.now(),
+    ctx.weightRule,
   );
 }
 

@@ -31,7 +31,7 @@ export class SymbolMarket {
   /** Every ticker event sent (the ground truth for bid/ask, spread and derivatives rules); the oldest half goes when full. */
   private tickerLog: EmulatorTicker[] = [];
   private readonly generator: MarketGenerator;
-  private klineSource: KlineSource = { query: (query) => buildKlines(this.log, query) };
+  private klineSource: KlineSource = { query: (query, now) => buildKlines(this.log, query, now) };
 
   private currentSpec: SymbolSpec;
 

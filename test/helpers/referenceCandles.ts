@@ -51,3 +51,25 @@ export function exactOhlcv(trades: readonly EmulatorTrade[], timeframeMs: number
   if (current) rows.push(current.row);
   return rows;
 }
+
+/**
+ * exactOhlcv as Binance's klines have it: every bucket from the first trade's to the one opening at `lastOpen`, one
+ * without trades flat at the previous close with volume 0.
+ */
+export function binanceOhlcv(trades: readonly EmulatorTrade[], timeframeMs: number, lastOpen: number): OhlcvRow[] {
+  const rows: OhlcvRow[] = [];
+  for (const row of exactOhlcv(trades, timeframeMs)) {
+    flatUntil(rows, row[0], timeframeMs);
+    rows.push(row);
+  }
+  flatUntil(rows, lastOpen + timeframeMs, timeframeMs);
+  return rows;
+}
+
+/** Appends flat volume-0 rows after the last one, up to (not including) `open`. */
+function flatUntil(rows: OhlcvRow[], open: number, timeframeMs: number): void {
+  for (let last = rows.at(-1); last !== undefined && last[0] + timeframeMs < open; last = rows.at(-1)) {
+    const close = last[4];
+    rows.push([last[0] + timeframeMs, close, close, close, close, 0]);
+  }
+}

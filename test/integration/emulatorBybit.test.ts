@@ -208,6 +208,40 @@ describe('Bybit v5 emulator (linear perpetuals)', function () {
       assert.ok(removed > 0, 'levels leave the view with size 0');
     });
 
+    it("the REST orderbook's u is the 1000-level topic's u (Bybit's docs), and its levels are the topic's book at that u", async () => {
+      type RestBook = { result: { b: [string, string][]; a: [string, string][]; u: number; seq: number } };
+      const rest = async (): Promise<RestBook['result']> => ((await (await fetch(`${emu.url}/v5/market/orderbook?category=linear&symbol=SOLUSDT&limit=1000`)).json()) as RestBook).result;
+      // Nobody follows the topic yet: the answers are still in sequence, and a subscriber's snapshot comes after them.
+      const first = await rest();
+      emu.injectTrades('SOL/USDT:USDT', [{ price: 160, amount: 2, side: 'buy' }]);
+      let second = await rest();
+      // The book steps every 20 ms: asked again until it has (no timer of ours in between).
+      for (let n = 0; JSON.stringify([second.b, second.a]) === JSON.stringify([first.b, first.a]); n++) {
+        assert.ok(n < 1000, 'the book moved');
+        second = await rest();
+      }
+      assert.ok(second.u > first.u, `u rises with the book (${first.u} → ${second.u})`);
+      client = new RawClient(emu.ccxtUrls().api.ws.public.linear);
+      await client.open();
+      client.send({ req_id: '1', op: 'subscribe', args: ['orderbook.1000.SOLUSDT'] });
+      const snapshot = await client.next(onTopic<BookMessage>('orderbook.1000.SOLUSDT'));
+      assert.ok(snapshot.data.u > second.u, `the snapshot (u ${snapshot.data.u}) comes after the last REST answer (u ${second.u})`);
+      // Followed: the REST u names a message of the topic, and the book after it is the REST answer's.
+      const book = { b: new Map(snapshot.data.b), a: new Map(snapshot.data.a) };
+      emu.injectTrades('SOL/USDT:USDT', [{ price: 150, amount: 2, side: 'sell' }]);
+      const answer = await rest();
+      let u = snapshot.data.u;
+      while (u < answer.u) {
+        const delta = await client.next(onTopic<BookMessage>('orderbook.1000.SOLUSDT'));
+        assert.equal(delta.data.u, u + 1);
+        u = delta.data.u;
+        for (const side of ['b', 'a'] as const) for (const [p, q] of delta.data[side]) (Number(q) === 0 ? book[side].delete(p) : book[side].set(p, q));
+      }
+      assert.equal(u, answer.u, 'a message of the topic carries the REST u');
+      const sorted = (side: Map<string, string>, dir: 1 | -1) => [...side].sort((x, y) => dir * (Number(x[0]) - Number(y[0])));
+      assert.deepEqual({ b: sorted(book.b, -1), a: sorted(book.a, 1) }, { b: answer.b, a: answer.a }, 'the topic at that u is the REST book');
+    });
+
     it('tickers: a snapshot with funding, open interest and mark price, then deltas of the changed fields only', async () => {
       client = new RawClient(emu.ccxtUrls().api.ws.public.linear);
       await client.open();

@@ -27,6 +27,7 @@ import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { readSubscribeConfirmations, subscribeHashOf, SubscribeConfirmations } from './subscribeConfirmations';
 import { ExchangeClock } from './exchangeClock';
 import { attachResponseFactsToErrors, followServerClock, handleUnawaitedWsSends, setMarketsOnALaterTurn } from './ccxtHooks';
+import { noSnapshotRetryAfterRateLimit } from './snapshotRetries';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
 import { serverErrorExceptions } from './serverErrorCodes';
 import { classifyError, classNames } from '../streams/errorKind';
@@ -623,6 +624,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = new ctor(config);
     this.tradeListings.set(ex, new RestTradeListing(ex, id));
     attachResponseFactsToErrors(ex, this.clock);
+    noSnapshotRetryAfterRateLimit(ex);
     readSubscribeConfirmations(ex, id, this.confirmations);
     followServerClock(ex, (dateMs) => this.exchangeClock.answered(dateMs));
     handleUnawaitedWsSends(ex);

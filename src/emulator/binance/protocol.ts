@@ -3,7 +3,7 @@
  * /fapi/v1, streams under /fstream) as the ExchangeProtocol of the core.
  */
 import type { DerivativesApi, ExchangeProtocol, ProtocolHost, ProtocolSettings, ProtocolTimer } from '../protocol';
-import { handleRest, isRestPath } from '../restRoutes';
+import { handleRest, isRestPath, REST_PREFIX } from '../restRoutes';
 import type { RestResult } from '../restResult';
 import type { Json } from '../json';
 import { aggTradeEvent, isStreamName, parseStream, tradeEvent } from '../streams';
@@ -13,7 +13,8 @@ import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
 import { MarketFeed } from './feed';
 import { badFieldsEvent } from './malformed';
 import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET, NEAR_FUTURE_TRADE_AHEAD_MS, sendMalformedFrames } from '../malformedFrames';
-import { binanceRestFault } from './restFault';
+import { binanceRestFault, ipBanned, weightLimited } from './restFault';
+import { DEFAULT_WEIGHT_RULE, spotRequestWeight, WeightLimiter, type WeightRule } from './requestWeight';
 import { FORCE_ORDER_MS, FuturesVenue } from './fapi/venue';
 import { handleFapiRest, isFapiPath } from './fapi/rest';
 import { BinanceStreams, FUTURES_TOPIC, wireStream, type StreamVenue } from './ws';
@@ -28,9 +29,9 @@ export const TRADE_GAP_MESSAGES = 3;
 /** The close after a `serverShutdown` notice: 1001, going away (Binance does not document its code). */
 export const SHUTDOWN_CLOSE_CODE = 1001;
 
-/** Every Binance answer reports the request weight used. */
-function withWeight(result: RestResult): RestResult {
-  return { ...result, headers: { 'x-mbx-used-weight': '1', 'x-mbx-used-weight-1m': '1', ...result.headers } };
+/** Every Binance answer reports the request weight the IP used in the current window. */
+function withWeight(result: RestResult, used: number): RestResult {
+  return { ...result, headers: { 'x-mbx-used-weight': String(used), 'x-mbx-used-weight-1m': String(used), ...result.headers } };
 }
 
 export class BinanceProtocol implements ExchangeProtocol {
@@ -42,6 +43,7 @@ export class BinanceProtocol implements ExchangeProtocol {
   private readonly streamIds: ReadonlySet<string>;
   private readonly futures: FuturesVenue;
   private readonly gaps = new BookGaps();
+  private readonly weights = new WeightLimiter();
   readonly derivatives: DerivativesApi;
 
   constructor(
@@ -80,14 +82,33 @@ export class BinanceProtocol implements ExchangeProtocol {
     return isRestPath(pathname) || isFapiPath(pathname);
   }
 
-  handleRest(method: string, url: URL): RestResult {
-    if (isFapiPath(url.pathname)) return withWeight(handleFapiRest(method, url.pathname, url.searchParams, this.futures.restContext()));
-    const markets = this.host.markets;
-    return withWeight(handleRest(method, url.pathname, url.searchParams, { now: this.host.now, markets: { get: (id) => markets.byId(id), values: () => markets.live(), specs: () => markets.specs(), ifLive: (id) => markets.ifLive(id) } }));
+  handleRest(method: string, url: URL, client: string): RestResult {
+    // The futures API has weights and limits of its own, not modelled: it reports a weight of 1 and never refuses.
+    if (isFapiPath(url.pathname)) return withWeight(handleFapiRest(method, url.pathname, url.searchParams, this.futures.restContext()), 1);
+    const rule = this.weightRule();
+    const verdict = this.weights.charge(client, isRestPath(url.pathname) ? spotRequestWeight(url.pathname.slice(REST_PREFIX.length), url.searchParams) : 1, rule);
+    switch (verdict.kind) {
+      case 'limited':
+        return withWeight(weightLimited(rule.limit, rule.windowMs, verdict.retryAfterSec), verdict.used);
+      case 'banned':
+        return withWeight(ipBanned(verdict.until, verdict.retryAfterSec), verdict.used);
+      case 'ok': {
+        const markets = this.host.markets;
+        return withWeight(handleRest(method, url.pathname, url.searchParams, { now: this.host.now, markets: { get: (id) => markets.byId(id), values: () => markets.live(), specs: () => markets.specs(), ifLive: (id) => markets.ifLive(id) }, weightRule: rule }), verdict.used);
+      }
+    }
   }
 
-  restFault(status: RestFaultStatus, retryAfterSec: number): RestResult {
-    return withWeight(binanceRestFault(status, retryAfterSec));
+  restFault(status: RestFaultStatus, retryAfterSec: number, _pathname: string, client: string): RestResult {
+    return withWeight(binanceRestFault(status, retryAfterSec, Date.now()), this.weights.used(client, this.weightRule()));
+  }
+
+  resetRateLimits(): void {
+    this.weights.reset();
+  }
+
+  private weightRule(): WeightRule {
+    return this.host.weightLimit() ?? DEFAULT_WEIGHT_RULE;
   }
 
   tradeAppended(market: SymbolMarket, index: number, origin: 'generated' | 'injected'): void {

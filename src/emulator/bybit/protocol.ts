@@ -71,7 +71,7 @@ export class BybitProtocol implements ExchangeProtocol {
   }
 
   handleRest(method: string, url: URL): RestResult {
-    return handleBybitRest(method, url, { markets: this.host.markets, now: this.host.now, perpetual: (m) => this.state(m).perpetual, seq: (m) => this.state(m).seq });
+    return handleBybitRest(method, url, { markets: this.host.markets, now: this.host.now, perpetual: (m) => this.state(m).perpetual, seq: (m) => this.state(m).seq, bookUpdateId: (m) => this.restUpdateId(m) });
   }
 
   restFault(status: RestFaultStatus, retryAfterSec: number): RestResult {
@@ -300,6 +300,16 @@ export class BybitProtocol implements ExchangeProtocol {
       state.views.clear();
       state.tickerSent = undefined;
     }
+  }
+
+  /**
+   * The REST orderbook's u: the 1000-level topic's. Followed, its view is stepped with the book; unfollowed, it was
+   * not, so it catches up now (one update for every change since), and a later subscriber's snapshot comes next.
+   */
+  private restUpdateId(market: SymbolMarket): number {
+    const view = this.view(this.state(market), 1000);
+    if (!this.hub.hasSubscribers(`orderbook.1000.${market.spec.id}`)) view.step(market.book);
+    return view.u;
   }
 
   private state(market: SymbolMarket): MarketState {

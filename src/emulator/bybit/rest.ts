@@ -20,6 +20,8 @@ export interface BybitRestContext {
   perpetual(market: SymbolMarket): Perpetual;
   /** Cross sequence of a market (grows with every trade and book change). */
   seq(market: SymbolMarket): number;
+  /** The u of the market's 1000-level orderbook topic, which the REST orderbook's u "corresponds to" (Bybit's docs). */
+  bookUpdateId(market: SymbolMarket): number;
 }
 
 const CATEGORIES = ['spot', 'linear', 'inverse', 'option'] as const;
@@ -129,7 +131,7 @@ function orderbook(query: URLSearchParams, ctx: BybitRestContext): Json {
   const { spec } = market;
   const now = ctx.now();
   const levels = (side: typeof snap.bids): Json => side.map(([p, q]) => [price(spec, p), qty(spec, q)]);
-  return { s: spec.id, a: levels(snap.asks), b: levels(snap.bids), ts: now, u: snap.lastUpdateId, seq: ctx.seq(market), cts: now };
+  return { s: spec.id, a: levels(snap.asks), b: levels(snap.bids), ts: now, u: ctx.bookUpdateId(market), seq: ctx.seq(market), cts: now };
 }
 
 function tickers(query: URLSearchParams, ctx: BybitRestContext): Json {
