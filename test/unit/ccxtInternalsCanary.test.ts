@@ -1,12 +1,12 @@
 /**
- * The ccxt internals our hooks wrap or read (src/core/exchange: leftSockets, ccxtHooks, unreadTrades, the Binance,
+ * The ccxt internals our hooks wrap or read (src/core/exchange: leftSockets, ccxtHooks, unreadTrades, snapshotRetries, the Binance,
  * Bybit and Coinbase hooks, unwatchLiquidations, socketReport). They are not ccxt's public API: a ccxt upgrade that
  * renames one would surface as a subtle stream fault. This names the missing one instead, for each exchange we emulate.
  */
 import * as assert from 'node:assert/strict';
 import { loadCcxt, type ProExchange } from '../../src/core/exchange/ccxtLoader';
 
-const EVERY_EXCHANGE = ['handleMessage', 'onError', 'onClose', 'close', 'client', 'watch', 'handleRestResponse', 'getResponseHeaders', 'fetchMarkets', 'parseTrades', 'market', 'safeMarket'];
+const EVERY_EXCHANGE = ['handleMessage', 'onError', 'onClose', 'close', 'client', 'watch', 'handleRestResponse', 'getResponseHeaders', 'fetchMarkets', 'parseTrades', 'market', 'safeMarket', 'fetchOrderBook', 'fetchRestOrderBookSafe', 'handleOption'];
 const METHODS: Readonly<Record<string, readonly string[]>> = {
   binance: [...EVERY_EXCHANGE, 'handleTrade', 'isSpotUrl', 'getWsUrl', 'stream', 'requestId', 'watchMultiple'],
   binanceusdm: [...EVERY_EXCHANGE, 'handleTrade', 'getWsUrl', 'getFutureWsCategory', 'stream', 'requestId', 'watchMultiple'],
