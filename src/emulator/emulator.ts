@@ -29,6 +29,7 @@ import {
   isExchangeId,
   isMalformedKind,
   MALFORMED_KINDS,
+  type CoinbaseAliasSubscriptions,
   type CoinbaseRefusal,
   type EmulatorLiquidation,
   type EmulatorOptions,
@@ -78,6 +79,7 @@ interface Resolved {
   readonly tickerIntervalMs: number;
   readonly tickerBatchMs: number;
   readonly coinbaseRefusal: CoinbaseRefusal;
+  readonly coinbaseAliasSubscriptions: CoinbaseAliasSubscriptions;
   readonly coinbaseIdleChannelsMs: number;
   readonly connectionRules: LivenessRules;
   readonly now: () => number;
@@ -175,7 +177,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.protocol = createProtocol(
       exchange,
       { markets: this.markets, seed: opts.seed, now: opts.now, delayMs: () => this.faults.delayMs, candleLagMs: () => this.faults.candleLagMs, weightLimit: () => this.faults.weightLimit, takeStaleTradesMs: () => this.faults.takeStaleTradesMs(), changed: () => this.emitStats(), connectionRules: opts.connectionRules },
-      { tickerIntervalMs: opts.tickerIntervalMs, tickerBatchMs: opts.tickerBatchMs, coinbaseRefusal: opts.coinbaseRefusal, coinbaseIdleChannelsMs: opts.coinbaseIdleChannelsMs, liquidationsPerTrade: history.liquidationsPerTrade },
+      { tickerIntervalMs: opts.tickerIntervalMs, tickerBatchMs: opts.tickerBatchMs, coinbaseRefusal: opts.coinbaseRefusal, coinbaseAliasSubscriptions: opts.coinbaseAliasSubscriptions, coinbaseIdleChannelsMs: opts.coinbaseIdleChannelsMs, liquidationsPerTrade: history.liquidationsPerTrade },
     );
     this.http = new HttpFront({
       onRequest: (req, res) => this.onRequest(req, res),
@@ -199,6 +201,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     if (options.markets !== undefined && !isMarketsSize(options.markets)) throw new Error(`EmulatorOptions.markets must be 'small' or 'real-size', got ${String(options.markets)}`);
     const liquidationsPerTrade = num(options.liquidationsPerTrade, 0.02, 'liquidationsPerTrade');
     if (options.coinbaseRefusal !== undefined && options.coinbaseRefusal !== 'names-products' && options.coinbaseRefusal !== 'generic') throw new Error(`EmulatorOptions.coinbaseRefusal must be 'names-products' or 'generic', got ${String(options.coinbaseRefusal)}`);
+    if (options.coinbaseAliasSubscriptions !== undefined && options.coinbaseAliasSubscriptions !== 'own' && options.coinbaseAliasSubscriptions !== 'shared') throw new Error(`EmulatorOptions.coinbaseAliasSubscriptions must be 'own' or 'shared', got ${String(options.coinbaseAliasSubscriptions)}`);
     if (liquidationsPerTrade > 1) throw new Error(`EmulatorOptions.liquidationsPerTrade must be at most 1, got ${liquidationsPerTrade}`);
     const emulator = new ExchangeEmulator<X>(
       {
@@ -209,6 +212,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
         tickerIntervalMs: num(options.tickerIntervalMs, TICKER_INTERVAL_MS[exchange], 'tickerIntervalMs', 10),
         tickerBatchMs: num(options.tickerBatchMs, TICKER_BATCH_MS, 'tickerBatchMs', 10),
         coinbaseRefusal: options.coinbaseRefusal ?? 'names-products',
+        coinbaseAliasSubscriptions: options.coinbaseAliasSubscriptions ?? 'own',
         coinbaseIdleChannelsMs: num(options.coinbaseIdleChannelsMs, COINBASE_IDLE_CHANNELS_MS, 'coinbaseIdleChannelsMs'),
         connectionRules: connectionRules(exchange, options, num),
         now: plan ? () => plan.clock.now() : (options.now ?? Date.now),

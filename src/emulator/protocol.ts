@@ -6,7 +6,7 @@ import type { DepthUpdate } from './orderBook';
 import type { RestResult } from './restResult';
 import type { MarketSet } from './marketSet';
 import type { SymbolMarket } from './symbolMarket';
-import type { CoinbaseRefusal, EmulatorLiquidation, EmulatorTrade, ExchangeId, LiquidationInput, MalformedKind, RestFaultStatus, WeightLimit } from './types';
+import type { CoinbaseAliasSubscriptions, CoinbaseRefusal, EmulatorLiquidation, EmulatorTrade, ExchangeId, LiquidationInput, MalformedKind, RestFaultStatus, WeightLimit } from './types';
 import type { WsHubControl } from './wsHub';
 import type { LivenessRules } from './wsLiveness';
 
@@ -35,6 +35,8 @@ export interface ProtocolSettings {
   readonly tickerBatchMs: number;
   /** Coinbase: how a refused subscribe is worded. */
   readonly coinbaseRefusal: CoinbaseRefusal;
+  /** Coinbase: how a subscribe naming a -USDC alias is kept. */
+  readonly coinbaseAliasSubscriptions: CoinbaseAliasSubscriptions;
   /** Coinbase: a connection that sent nothing for this long has its channels closed (0 = never). */
   readonly coinbaseIdleChannelsMs: number;
   /** Derivatives exchanges: chance that a generated trade comes with a liquidation. */

@@ -10,7 +10,7 @@ export function createProtocol(exchange: ExchangeId, host: ProtocolHost, setting
     case 'binance':
       return new BinanceProtocol(host, settings);
     case 'coinbase':
-      return new CoinbaseProtocol(host, settings.tickerIntervalMs, settings.tickerBatchMs, settings.coinbaseRefusal, settings.coinbaseIdleChannelsMs);
+      return new CoinbaseProtocol(host, settings.tickerIntervalMs, settings.tickerBatchMs, settings.coinbaseRefusal, settings.coinbaseIdleChannelsMs, settings.coinbaseAliasSubscriptions);
     case 'bybit':
       return new BybitProtocol(host, settings);
     default: {

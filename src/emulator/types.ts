@@ -159,6 +159,9 @@ export interface ReplayOptions {
 /** How the Coinbase emulator words a refused subscribe (EmulatorOptions.coinbaseRefusal). */
 export type CoinbaseRefusal = 'names-products' | 'generic';
 
+/** How the Coinbase emulator keeps a subscribe naming a -USDC alias (EmulatorOptions.coinbaseAliasSubscriptions). */
+export type CoinbaseAliasSubscriptions = 'own' | 'shared';
+
 export interface EmulatorOptions {
   /** The exchange protocol to speak (default 'binance'). */
   exchange?: ExchangeId;
@@ -197,6 +200,16 @@ export interface EmulatorOptions {
    * them; 'generic': it names none, as Coinbase's feed has answered ("Failed to subscribe", "Invalid product ID provided").
    */
   coinbaseRefusal?: CoinbaseRefusal;
+  /**
+   * Coinbase: how a subscribe naming a -USDC alias (BTC-USDC, listed with `alias: "BTC-USD"`) is kept. Coinbase documents
+   * only that it "returns the same data as the matching -USD product". 'own' (default): it is a subscription of its own
+   * carrying the -USD product's messages, as Coinbase's developer forum reports it ("if you subscribe to both BTC-USD
+   * and BTC-USDC on a websocket, you will get the same BTC-USD stream twice", acknowledged by Coinbase's staff:
+   * forums.coinbasecloud.dev/t/the-mess-of-usd-and-usdc-pairs/5745): with both, every message comes twice, and an
+   * unsubscribe ends only the one it names. 'shared': it is the -USD product's subscription (one for both names), so
+   * an unsubscribe naming either ends both; nothing public says Coinbase does this, but a client must survive it.
+   */
+  coinbaseAliasSubscriptions?: CoinbaseAliasSubscriptions;
   /**
    * Coinbase: a connection sent nothing for this long has its channels closed, without a word (default 60,000 ms; 0 =
    * never). Coinbase documents that "most channels close within 60-90 seconds if no updates are sent" and that a

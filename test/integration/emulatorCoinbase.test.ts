@@ -495,11 +495,11 @@ describe('Coinbase Advanced Trade emulator', function () {
       assert.deepEqual(byId.get('USDT-USDC'), { alias: '', alias_to: [] });
     });
 
-    it("a subscribe to BTC-USDC returns BTC-USD's data: the subscriptions reply, the snapshot and the updates name BTC-USD", async () => {
+    it("a subscribe to BTC-USDC returns BTC-USD's data: the snapshot and the updates name BTC-USD; the subscription is its own (the reply names BTC-USDC)", async () => {
       client = new RawClient(emu.ccxtUrls().api.ws);
       await client.open();
       client.send({ type: 'subscribe', product_ids: ['BTC-USDC'], channel: 'market_trades' });
-      assert.deepEqual((await client.next(onChannel('subscriptions'))).events, [{ subscriptions: { market_trades: ['BTC-USD'] } }]);
+      assert.deepEqual((await client.next(onChannel('subscriptions'))).events, [{ subscriptions: { market_trades: ['BTC-USDC'] } }]);
       const snapshot = await client.next(onChannel('market_trades'));
       const snapTrades = (snapshot.events[0] as { trades: { trade_id: string; product_id: string }[] }).trades;
       assert.deepEqual(new Set(snapTrades.map((t) => t.product_id)), new Set(['BTC-USD']));
@@ -509,6 +509,63 @@ describe('Coinbase Advanced Trade emulator', function () {
       assert.deepEqual((update.events[0] as { trades: { trade_id: string; product_id: string }[] }).trades.map((t) => [t.trade_id, t.product_id]), [[String(trade?.id), 'BTC-USD']]);
       client.send({ type: 'unsubscribe', product_ids: ['BTC-USDC'], channel: 'market_trades' });
       assert.deepEqual((await client.next(onChannel('subscriptions'))).events, [{ subscriptions: {} }]);
+    });
+
+    it('BTC-USD and BTC-USDC both subscribed: every message comes twice (Coinbase developer forum), and unsubscribing BTC-USDC leaves BTC-USD', async () => {
+      client = new RawClient(emu.ccxtUrls().api.ws);
+      await client.open();
+      for (const id of ['BTC-USD', 'BTC-USDC']) {
+        client.send({ type: 'subscribe', product_ids: [id], channel: 'market_trades' });
+        await client.next(onChannel('subscriptions'));
+        await client.next(onChannel('market_trades')); // each subscription's snapshot
+      }
+      const [trade] = emu.injectTrades('BTC/USD', [{ price: 61_100, amount: 0.5, side: 'buy' }]);
+      const ids = (f: Envelope) => (f.events[0] as { trades: { trade_id: string }[] }).trades.map((t) => t.trade_id);
+      assert.deepEqual([ids(await client.next(onChannel('market_trades'))), ids(await client.next(onChannel('market_trades')))], [[String(trade?.id)], [String(trade?.id)]]);
+      client.send({ type: 'unsubscribe', product_ids: ['BTC-USDC'], channel: 'market_trades' });
+      assert.deepEqual((await client.next(onChannel('subscriptions'))).events, [{ subscriptions: { market_trades: ['BTC-USD'] } }]);
+      const [later] = emu.injectTrades('BTC/USD', [{ price: 61_101, amount: 0.5, side: 'sell' }]);
+      assert.deepEqual(ids(await client.next(onChannel('market_trades'))), [String(later?.id)]);
+      client.send({ type: 'unsubscribe', channel: 'market_trades' });
+      const reply = await client.next(onChannel('subscriptions'));
+      assert.deepEqual(reply.events, [{ subscriptions: {} }], 'no second copy of the later trade came before the reply');
+    });
+
+    it("with coinbaseAliasSubscriptions 'shared': a subscribe to BTC-USDC is BTC-USD's subscription, and an unsubscribe naming either ends it", async () => {
+      const shared = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 5, symbols: ['BTC/USD', 'BTC/USDC'], tradesPerSecond: 0, depthIntervalMs: 0, historyMinutes: 5, coinbaseAliasSubscriptions: 'shared' });
+      try {
+        client = new RawClient(shared.ccxtUrls().api.ws);
+        await client.open();
+        client.send({ type: 'subscribe', product_ids: ['BTC-USD'], channel: 'market_trades' });
+        await client.next(onChannel('subscriptions'));
+        client.send({ type: 'subscribe', product_ids: ['BTC-USDC'], channel: 'market_trades' });
+        assert.deepEqual((await client.next(onChannel('subscriptions'))).events, [{ subscriptions: { market_trades: ['BTC-USD'] } }]);
+        client.send({ type: 'unsubscribe', product_ids: ['BTC-USDC'], channel: 'market_trades' });
+        assert.deepEqual((await client.next(onChannel('subscriptions'))).events, [{ subscriptions: {} }]);
+      } finally {
+        await client.close();
+        await shared.close();
+      }
+    });
+
+    it("an alias's REST answers carry its -USD product's data, named as asked: its trades, candles, book, price and 24 h volume", async () => {
+      const get = async <T>(path: string): Promise<T> => (await (await fetch(`${emu.url}/api/v3/brokerage/market/${path}`)).json()) as T;
+      type Trades = { trades: { trade_id: string; product_id: string }[] };
+      const [usdcTrades, usdTrades] = await Promise.all([get<Trades>('products/BTC-USDC/ticker?limit=20'), get<Trades>('products/BTC-USD/ticker?limit=20')]);
+      assert.deepEqual(usdcTrades.trades.map((t) => t.trade_id), usdTrades.trades.map((t) => t.trade_id));
+      assert.deepEqual(new Set(usdcTrades.trades.map((t) => t.product_id)), new Set(['BTC-USDC']));
+      const end = Math.floor(Date.now() / 1000);
+      const span = `granularity=ONE_MINUTE&start=${end - 300}&end=${end}`;
+      const [usdcCandles, usdCandles] = await Promise.all([get<unknown>(`products/BTC-USDC/candles?${span}`), get<unknown>(`products/BTC-USD/candles?${span}`)]);
+      assert.deepEqual(usdcCandles, usdCandles);
+      type Book = { pricebook: { product_id: string; bids: unknown[]; asks: unknown[] } };
+      const [usdcBook, usdBook] = await Promise.all([get<Book>('product_book?product_id=BTC-USDC&limit=5'), get<Book>('product_book?product_id=BTC-USD&limit=5')]);
+      assert.equal(usdcBook.pricebook.product_id, 'BTC-USDC');
+      assert.deepEqual([usdcBook.pricebook.bids, usdcBook.pricebook.asks], [usdBook.pricebook.bids, usdBook.pricebook.asks]);
+      type Product = { product_id: string; price: string; volume_24h: string };
+      const listed = new Map((await get<{ products: Product[] }>('products')).products.map((p) => [p.product_id, p]));
+      const one = await get<Product>('products/BTC-USDC');
+      for (const p of [listed.get('BTC-USDC'), one]) assert.deepEqual([p?.product_id, p?.price, p?.volume_24h], ['BTC-USDC', listed.get('BTC-USD')?.price, listed.get('BTC-USD')?.volume_24h]);
     });
 
     it('USDT-USDC streams as itself', async () => {

@@ -17,4 +17,11 @@ describe('sameListing', () => {
     assert.equal(sameListing(two, [...two, m('SOL/USDT')]), false);
     assert.equal(sameListing(two, [m('BTC/USDT'), m('ETH/USDT', false)]), false);
   });
+
+  it('a market that became, or stopped being, another name of a book (Coinbase alias): another listing', () => {
+    const usd = m('BTC/USD');
+    assert.equal(sameListing([usd, m('BTC/USDC')], [usd, { ...m('BTC/USDC'), aliasOf: 'BTC/USD' }]), false);
+    assert.equal(sameListing([usd, { ...m('BTC/USDC'), aliasOf: 'BTC/USD' }], [usd, m('BTC/USDC')]), false);
+    assert.equal(sameListing([usd, { ...m('BTC/USDC'), aliasOf: 'BTC/USD' }], [{ ...m('BTC/USDC'), aliasOf: 'BTC/USD' }, usd]), true);
+  });
 });

@@ -26,17 +26,24 @@ export function quoteClass(quote: string, usdtIsUsd: boolean): string {
 
 /**
  * Each leg's market (its exchange's list from `marketsOf`), or every issue found, each naming its leg. All legs must
- * share the base and, after `usdtIsUsd`, the quote; a contract's size must be known.
+ * share the base and, after `usdtIsUsd`, the quote; a contract's size must be known; no two legs may be one book under
+ * two names (Coinbase's BTC/USDC is BTC/USD's book, `MarketInfo.aliasOf`): every trade would count twice.
  */
 export function resolveLegs(def: AggregateDefinition, marketsOf: (exchange: string) => readonly MarketInfo[] | string): LegResolution {
   const issues: string[] = [];
   const legs: ResolvedLeg[] = [];
+  /** The legs resolved so far by their book (`exchange` and the market whose book it is). */
+  const books = new Map<string, { readonly index: number; readonly leg: AggregateLeg; readonly market: MarketInfo }>();
   def.legs.forEach((leg, i) => {
     const where = `leg ${i + 1} (${leg.exchange} ${leg.symbol})`;
     const markets = marketsOf(leg.exchange);
     if (typeof markets === 'string') return void issues.push(`${where}: ${markets}`);
     const market = markets.find((m) => m.symbol === leg.symbol);
     if (!market) return void issues.push(`${where}: ${leg.exchange} has no market ${leg.symbol}`);
+    const book = `${leg.exchange}\u0000${market.aliasOf ?? market.symbol}`;
+    const same = books.get(book);
+    if (same) return void issues.push(`${where}: ${sameBook(same, market)}`);
+    books.set(book, { index: i, leg, market });
     const contract = market.contract ?? { segment: 'spot' as const };
     if (typeof contract === 'string') return void issues.push(`${where}: ${contract}`);
     legs.push({ ...leg, base: market.base, quote: market.quote, contract, tickSize: market.tickSize, amountStep: baseAmountStep(market.amountStep, contract) });
@@ -54,6 +61,17 @@ export function resolveLegs(def: AggregateDefinition, marketsOf: (exchange: stri
   }
   if (def.price.kind === 'leg' && def.legs[def.price.leg] === undefined) issues.push(`price: there is no leg ${def.price.leg + 1}`);
   return issues.length > 0 ? { ok: false, issues } : { ok: true, legs };
+}
+
+/**
+ * Why a leg is the same as an earlier one: "the same order book as leg 1 (coinbase BTC/USD): coinbase lists BTC/USDC as
+ * another name of BTC/USD, so every trade would count twice; keep one of them".
+ */
+function sameBook(first: { readonly index: number; readonly leg: AggregateLeg; readonly market: MarketInfo }, market: MarketInfo): string {
+  const earlier = `leg ${first.index + 1} (${first.leg.exchange} ${first.leg.symbol})`;
+  const alias = market.aliasOf !== undefined ? market : first.market;
+  if (alias.aliasOf === undefined) return `the same market as ${earlier}`;
+  return `the same order book as ${earlier}: ${first.leg.exchange} lists ${alias.symbol} as another name of ${alias.aliasOf}, so every trade would count twice; keep one of them`;
 }
 
 /** The markets of each exchange the legs are on, loaded side by side, or why an exchange's cannot be had. */

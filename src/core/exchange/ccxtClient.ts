@@ -47,7 +47,7 @@ import { PriceReferences } from './priceReference';
 import { RecentIds } from './recentIds';
 import { RestTradeListing } from './restTradeListing';
 import { withListedRows } from './listedRows';
-import { tickerSymbolsToRelease } from './sharedTickerTopics';
+import { namedTickerBooksToRelease, tickerSymbolsToRelease } from './sharedTickerTopics';
 import { unWatchLiquidations } from './unwatchLiquidations';
 import { socketReport, type SocketReport } from './socketReport';
 
@@ -366,7 +366,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
       const read = ex.watchTickers(undefined).then((batch: unknown) => Object.entries(typeof batch === 'object' && batch !== null ? batch : {}));
       raws = await this.everyTickerSeed.read(read);
     } else {
-      await ex.watchTickers([...symbols]);
+      // A Coinbase -USDC alias's tickers are its -USD market's (feedSymbol): watched under that market, one
+      // subscription for both names, so the USDC group leaving never unsubscribes what the USD group shows.
+      await ex.watchTickers([...new Set(symbols.map((s) => this.feedSymbol(ex, s) ?? s))]);
       raws = this.changedTickers(ex, symbols);
     }
     const out: MarketTicker[] = [];
@@ -485,7 +487,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
           if (tickerSymbolsToRelease(this.exchangeId, [symbol], this.heldTickerSymbols()).length > 0) await ex.unWatchTicker(symbol, this.params('ticker'));
           break;
         case 'tickers': {
-          const release = tickerSymbols === undefined ? undefined : tickerSymbolsToRelease(this.exchangeId, tickerSymbols, this.heldTickerSymbols());
+          const release = tickerSymbols === undefined ? undefined : this.tickersToRelease(ex, tickerSymbols);
           if (release === undefined || release.length > 0) await ex.unWatchTickers(release === undefined ? undefined : [...release]);
           break;
         }
@@ -547,6 +549,14 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private stopFollowingListing(): void {
     clearInterval(this.listingTimer);
     this.listingTimer = undefined;
+  }
+
+  /** Of a leaving named 'tickers' stream's markets, those whose subscriptions may be ended (see sharedTickerTopics). */
+  private tickersToRelease(ex: ProExchange, leaving: readonly string[]): readonly string[] {
+    if (this.exchangeId !== 'coinbase') return tickerSymbolsToRelease(this.exchangeId, leaving, this.heldTickerSymbols());
+    const named = activeKey('tickers', '');
+    const othersWatch = [...this.active].flatMap((key) => (key.startsWith(named) ? (symbolsOf(key.slice(named.length)) ?? []) : []));
+    return namedTickerBooksToRelease(leaving, othersWatch, (s) => this.feedSymbol(ex, s) ?? s);
   }
 
   /** The markets whose tickers the client's 'ticker' and named 'tickers' streams still watch. */
@@ -795,8 +805,10 @@ export class CcxtMarketDataClient implements MarketDataClient {
     let dropped = 0;
     for (const m of Object.values((ex.markets ?? {}) as Record<string, unknown>)) {
       const r = checkMarket(m, ex.precisionMode);
-      if (r.ok) out.push(r.value);
-      else if (dropped++ === 0) this.log.warn(`dropped invalid market from ${this.exchangeId}: ${r.issue}`);
+      if (r.ok) {
+        const aliasOf = this.feedSymbol(ex, r.value.symbol);
+        out.push(aliasOf === undefined || aliasOf === r.value.symbol ? r.value : { ...r.value, aliasOf });
+      } else if (dropped++ === 0) this.log.warn(`dropped invalid market from ${this.exchangeId}: ${r.issue}`);
     }
     if (dropped > 1) this.log.warn(`dropped ${dropped} invalid markets from ${this.exchangeId} in all`);
     return out.sort((a, b) => a.symbol.localeCompare(b.symbol));

@@ -19,6 +19,12 @@ export interface MarketInfo {
   /** Spot, or a contract with its settlement and size; a string says why the contract cannot be read (the market
    *  stays listed, but nothing that needs base units, such as an aggregate, can use it). Absent: spot. */
   readonly contract?: ContractSpec | string;
+  /**
+   * The market this one is another name of: its book, trades and tickers are that market's (Coinbase merged its USD and
+   * USDC books and lists BTC-USDC with `alias: "BTC-USD"`: its feed answers a -USDC product with the -USD product's
+   * data). Absent for a market with a book of its own. Streams and history of an alias are that market's (MarketHub).
+   */
+  readonly aliasOf?: string;
 }
 
 /**

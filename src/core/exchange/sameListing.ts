@@ -1,12 +1,16 @@
 import type { MarketInfo } from './marketDataClient';
 
 /**
- * Whether two downloads of an exchange's markets list the same markets with the same trading state: what the Markets
- * tree and Find Market… show of them. Precisions and limits may change without either noticing.
+ * Whether two downloads of an exchange's markets list the same markets with the same trading state, each the same
+ * book (`aliasOf`): what the Markets tree and Find Market… show of them, and which book the hub streams for each.
+ * Precisions and limits may change without either noticing.
  */
 export function sameListing(a: readonly MarketInfo[], b: readonly MarketInfo[]): boolean {
   if (a.length !== b.length) return false;
-  const trading = new Map<string, boolean>();
-  for (const m of a) trading.set(m.symbol, m.active);
-  return b.every((m) => trading.get(m.symbol) === m.active);
+  const listed = new Map<string, MarketInfo>();
+  for (const m of a) listed.set(m.symbol, m);
+  return b.every((m) => {
+    const before = listed.get(m.symbol);
+    return before !== undefined && before.active === m.active && before.aliasOf === m.aliasOf;
+  });
 }

@@ -12,3 +12,15 @@ export function tickerSymbolsToRelease(exchangeId: string, leaving: readonly str
   if (!SHARED_TICKER_TOPIC.has(exchangeId)) return leaving;
   return leaving.filter((s) => !heldByOthers.has(s));
 }
+
+/**
+ * Coinbase keeps one `ticker_batch` subscription per product of a connection, whichever named 'tickers' stream asked for
+ * it (the emulator does; an unsubscribe names products, not streams), and a -USDC alias's tickers are its -USD product's,
+ * watched under that market (CcxtClient.watchTickers): the Markets tree's USD and USDC groups hold the same products. A
+ * leaving named stream releases only the products (`bookOf` its markets) no other named stream still watches.
+ * (Its `ticker` channel, a favourite's, is another channel: not counted.)
+ */
+export function namedTickerBooksToRelease(leaving: readonly string[], othersWatch: readonly string[], bookOf: (symbol: string) => string): string[] {
+  const held = new Set(othersWatch.map(bookOf));
+  return [...new Set(leaving.map(bookOf))].filter((book) => !held.has(book));
+}

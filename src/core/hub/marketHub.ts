@@ -89,6 +89,12 @@ export class MarketHub {
   private readonly listings: Disposable | undefined;
   private readonly refetchPolicy: { readonly backoff: BackoffPolicy; readonly maxAttempts: number };
   private readonly rewound = new Emitter<[string]>((err) => this.log.error(`a rewind listener threw: ${errorMessage(err)}`));
+  /**
+   * Per exchange, the markets its listing names as another market's book (`MarketInfo.aliasOf`: Coinbase's BTC/USDC is
+   * BTC/USD's), learnt from its markets as last loaded here. A consumer of an alias is served the book's streams,
+   * candles and REST history: one subscription for both names, so neither name's consumer leaving ends the other's.
+   */
+  private readonly books = new Map<string, { readonly listing: readonly MarketInfo[]; readonly aliases: ReadonlyMap<string, string> }>();
 
   constructor(private readonly opts: MarketHubOptions) {
     const clock = opts.clock ?? systemClock;
@@ -159,7 +165,9 @@ export class MarketHub {
   async reloadMarkets(exchange: string): Promise<readonly MarketInfo[]> {
     if (!this.opts.clients.has(exchange)) throw new UnknownExchangeError(exchange, this.opts.clients.ids());
     const client = await this.opts.clients.get(exchange);
-    return client.reloadMarkets ? client.reloadMarkets() : client.loadMarkets();
+    const markets = await (client.reloadMarkets ? client.reloadMarkets() : client.loadMarkets());
+    this.learnBooks(exchange, markets);
+    return markets;
   }
 
   /** Fires with an exchange whose markets were downloaded again and list other markets, or others as trading. */
@@ -283,13 +291,15 @@ export class MarketHub {
         });
       } else await validate();
       if (disposed) return;
-      if (firstBars !== undefined && !(await this.sameMarketId(request, firstBars.marketId))) {
+      const book = await this.bookFor(request);
+      if (disposed) return;
+      if (firstBars !== undefined && !(await this.sameMarketId(request, book, firstBars.marketId))) {
         previewed = firstBars.cached.length > 0;
         emit({ type: 'cached', candles: firstBars.cached });
       }
       if (disposed) return;
       settled = true;
-      this.attach(request, emit, resources, () => previewed, diskRead, holesTaken(options));
+      this.attach(book, emit, resources, () => previewed, diskRead, holesTaken(options));
       diskRead = undefined; // the factory holds them until its seed is in; the subscription need not
     })();
     ready.catch((err: unknown) => {
@@ -307,7 +317,9 @@ export class MarketHub {
   async markets(exchange: string): Promise<readonly MarketInfo[]> {
     if (!this.opts.clients.has(exchange)) throw new UnknownExchangeError(exchange, this.opts.clients.ids());
     await this.afterCacheReads();
-    return (await this.opts.clients.get(exchange)).loadMarkets();
+    const markets = await (await this.opts.clients.get(exchange)).loadMarkets();
+    this.learnBooks(exchange, markets);
+    return markets;
   }
 
   /**
@@ -332,18 +344,18 @@ export class MarketHub {
 
   /** The bars a consumer would get as a snapshot now, or undefined while the series is not ready (or not held). */
   snapshot(key: CandleKey): Candle[] | undefined {
-    return this.factories.get(key)?.snapshot(key.timeframe);
+    return this.factories.get(this.bookOf(key))?.snapshot(key.timeframe);
   }
 
   /** Closed bars of `timeframe` from `from` until before `until`, from the cache and REST history. */
-  candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx?: RequestContext): Promise<Candle[]> {
-    return this.history.candlesBetween(market, timeframe, from, until, ctx);
+  async candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx?: RequestContext): Promise<Candle[]> {
+    return this.history.candlesBetween(await this.bookFor(market), timeframe, from, until, ctx);
   }
 
   /** A chart scrolled left: up to `count` closed bars before `before`, kept in the cache (see HistoryService.olderBars). */
-  olderBars(key: CandleKey, before: number, count: number, ctx?: RequestContext): Promise<OlderBars> {
-    if (!this.opts.clients.has(key.exchange)) return Promise.reject(new UnknownExchangeError(key.exchange, this.opts.clients.ids()));
-    return this.history.olderBars(key, before, count, ctx);
+  async olderBars(key: CandleKey, before: number, count: number, ctx?: RequestContext): Promise<OlderBars> {
+    if (!this.opts.clients.has(key.exchange)) throw new UnknownExchangeError(key.exchange, this.opts.clients.ids());
+    return this.history.olderBars(await this.bookFor(key), before, count, ctx);
   }
 
   /** The clock a market's data runs on: a replayed market's is its replay's (paused, fast, stepped); every other, the hub's. */
@@ -358,13 +370,13 @@ export class MarketHub {
   }
 
   /** Trades from `from` until before `until`, from REST history. */
-  tradesBetween(market: MarketKey, from: number, until: number | undefined, ctx?: RequestContext): Promise<Trade[]> {
-    return this.history.tradesBetween(market, from, until, ctx);
+  async tradesBetween(market: MarketKey, from: number, until: number | undefined, ctx?: RequestContext): Promise<Trade[]> {
+    return this.history.tradesBetween(await this.bookFor(market), from, until, ctx);
   }
 
   /** REST trades from `from` on, as far back as the exchange gives them, and whether none since then is missing. */
-  tradesSince(market: MarketKey, from: number, ctx?: RequestContext): Promise<TradesSince> {
-    return this.history.tradesSince(market, from, ctx);
+  async tradesSince(market: MarketKey, from: number, ctx?: RequestContext): Promise<TradesSince> {
+    return this.history.tradesSince(await this.bookFor(market), from, ctx);
   }
 
   /** Every change of state of every stream (`stopped` when its last consumer left). */
@@ -395,7 +407,7 @@ export class MarketHub {
 
   /** The events of a market's candle factory (backfill outcomes among them), while it has one; undefined if not. */
   onCandleFactoryEvent(market: MarketKey, listener: (event: FactoryEvent) => void): Disposable | undefined {
-    return this.factories.get(market)?.onEvent(listener);
+    return this.factories.get(this.bookOf(market))?.onEvent(listener);
   }
 
   /** Final bars of a series reached the disk cache. */
@@ -410,17 +422,17 @@ export class MarketHub {
 
   /** Where the hole fetch of a market with `trades` subscribers that take holes late stands (undefined without any); for tests and debugging. */
   holeFetchState(market: MarketKey): HoleFetchState | undefined {
-    return this.holeFetches.get(marketId(market))?.state;
+    return this.holeFetches.get(marketId(this.bookOf(market)))?.state;
   }
 
   /** How many of a market's holes told lost are being asked again for its panels (LostHoleRefetch); for tests and debugging. */
   holesAskedAgain(market: MarketKey): number {
-    return this.holeFetches.get(marketId(market))?.askingAgain ?? 0;
+    return this.holeFetches.get(marketId(this.bookOf(market)))?.askingAgain ?? 0;
   }
 
   /** Forces a fresh connection for one stream; consumers stay subscribed and see reconnecting → live. */
   reconnect(key: StreamKey): void {
-    this.streams.reconnect(key);
+    this.streams.reconnect(key.kind === 'tickers' ? key : this.bookOf(key));
   }
 
   async close(): Promise<void> {
@@ -479,7 +491,7 @@ export class MarketHub {
     if (lastCached && lastCached.time >= bucketStart(tf, bucketStart(tf, now) - (MISSING_BARS_WORTH_ASKING + 1) * timeframeMs(tf))) return undefined;
     const source = this.opts.clients.firstBars?.(req.exchange);
     if (!source) return undefined;
-    const key = { exchange: req.exchange, symbol: req.symbol, timeframe: tf };
+    const key = { exchange: req.exchange, symbol: this.bookOf(req).symbol, timeframe: tf };
     const depth = req.historyBars ?? this.historyBars;
     if (this.history.gateFor(req.exchange).paused) return undefined; // rate limited: the chart's history waits with the rest
     const got = await fetchFirstBars(source, key, depth, now, signal, { onRateLimit: (retryAfterMs) => this.history.pauseAfterRateLimit(req.exchange, retryAfterMs) });
@@ -495,20 +507,53 @@ export class MarketHub {
   }
 
   /**
-   * The markets give `symbol` the id its first bars were asked under; if not, they are withdrawn (logged). Never
-   * rejects: the request is already valid, and a check that cannot be made leaves the bars to the snapshot.
+   * The markets give the book served for `req` (itself, or the market it is an alias of) the id its first bars were
+   * asked under; if not, they are withdrawn (logged). Never rejects: the request is already valid, and a check that
+   * cannot be made leaves the bars to the snapshot.
    */
-  private async sameMarketId(req: MarketKey, asked: string): Promise<boolean> {
+  private async sameMarketId(req: MarketKey, book: MarketKey, asked: string): Promise<boolean> {
     let id: string | undefined;
     try {
-      id = await (await this.opts.clients.get(req.exchange)).marketId?.(req.symbol);
+      id = await (await this.opts.clients.get(book.exchange)).marketId?.(book.symbol);
     } catch (err) {
       this.log.warn(`${req.exchange} ${req.symbol}: the id of the market its newest bars were asked under could not be checked: ${userMessage(err)}`);
       return true;
     }
     if (id === undefined || id === asked) return true;
-    this.log.warn(`${req.exchange} ${req.symbol}: the newest bars shown before the markets loaded were asked as ${asked}, but the exchange's id of the market is ${id}: withdrawn until its history loads`);
+    const of = book.symbol === req.symbol ? "the exchange's id of the market" : `its book is ${book.symbol}'s (the exchange lists it as an alias), whose id`;
+    this.log.warn(`${req.exchange} ${req.symbol}: the newest bars shown before the markets loaded were asked as ${asked}, but ${of} is ${id}: withdrawn until its history loads`);
     return false;
+  }
+
+  /** Notes which markets of the exchange's listing are another's book (MarketInfo.aliasOf); once per listing. */
+  private learnBooks(exchange: string, markets: readonly MarketInfo[]): void {
+    if (this.books.get(exchange)?.listing === markets) return;
+    const aliases = new Map<string, string>();
+    for (const m of markets) if (m.aliasOf !== undefined && m.aliasOf !== m.symbol) aliases.set(m.symbol, m.aliasOf);
+    this.books.set(exchange, { listing: markets, aliases });
+  }
+
+  /**
+   * The market whose book, streams and history serve `market`: itself, or the market its exchange lists it as an
+   * alias of (Coinbase's BTC/USDC → BTC/USD), as far as the markets loaded so far tell.
+   */
+  private bookOf<M extends MarketKey>(market: M): M {
+    const book = this.books.get(market.exchange)?.aliases.get(market.symbol);
+    return book === undefined ? market : { ...market, symbol: book };
+  }
+
+  /**
+   * bookOf, after the exchange's markets are loaded (they are for a validated request). Never rejects: markets that
+   * cannot be loaded leave `market` as it is, and whatever uses it reports their failure.
+   */
+  private async bookFor<M extends { readonly exchange: string; readonly symbol: string; readonly kind?: string }>(market: M): Promise<M> {
+    if (market.kind === 'tickers' || !this.opts.clients.has(market.exchange)) return market;
+    try {
+      this.learnBooks(market.exchange, await (await this.opts.clients.get(market.exchange)).loadMarkets());
+    } catch {
+      return market;
+    }
+    return this.bookOf(market);
   }
 
   /**
@@ -519,8 +564,9 @@ export class MarketHub {
   private async cachedBeforeValidation(req: Extract<SubscriptionRequest, { kind: 'candles' }>): Promise<readonly Candle[] | undefined> {
     if (!this.opts.clients.has(req.exchange) || !isTimeframe(req.timeframe)) return undefined;
     // A series already held answers with its snapshot as soon as the market is checked: no disk read to wait for.
-    if (this.factories.get(req)?.isReady(req.timeframe)) return undefined;
-    const key = { exchange: req.exchange, symbol: req.symbol, timeframe: req.timeframe };
+    const book = this.bookOf(req);
+    if (this.factories.get(book)?.isReady(req.timeframe)) return undefined;
+    const key = { exchange: req.exchange, symbol: book.symbol, timeframe: req.timeframe };
     return this.history.cachedBars(key, bucketStart(req.timeframe, this.clockOf(req.exchange).now()), req.historyBars ?? this.historyBars);
   }
 

@@ -32,7 +32,7 @@ export function usdAliasOf(spec: SymbolSpec, isListed: IsListed): string | undef
 }
 
 /** The -USDC products that are aliases of this -USD one (the reverse of usdAliasOf). */
-function aliasesTo(spec: SymbolSpec, isListed: IsListed): string[] {
+export function aliasesTo(spec: SymbolSpec, isListed: IsListed): string[] {
   if (spec.contract !== undefined || spec.quote !== 'USD') return [];
   const usdc = `${spec.base}-USDC`;
   return !OWN_USDC_BOOKS.includes(usdc) && isListed(usdc) ? [usdc] : [];

@@ -8,13 +8,13 @@ import type { DepthUpdate, LevelUnits } from '../orderBook';
 import type { ExchangeProtocol, ProtocolHost, ProtocolTimer } from '../protocol';
 import type { RestResult } from '../restResult';
 import type { SymbolMarket } from '../symbolMarket';
-import type { CoinbaseRefusal, EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
+import type { CoinbaseAliasSubscriptions, CoinbaseRefusal, EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
 import { coinbaseRestFault, handleCoinbaseRest, isCoinbaseRestPath, tradeJson } from './rest';
 import { CHANNELS, CoinbaseFeed, topicOf, type CoinbaseChannel, type CoinbaseConn } from './ws';
 import { heartbeatTime, isoMicros, price, size } from './wire';
 import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET, NEAR_FUTURE_TRADE_AHEAD_MS, sendMalformedFrames } from '../malformedFrames';
 import { tickerJson } from './ticker';
-import { usdAliasOf } from './products';
+import { aliasesTo, usdAliasOf } from './products';
 import { TickerBatches } from './tickerBatch';
 import { BookGaps } from '../bookGaps';
 
@@ -48,14 +48,13 @@ export class CoinbaseProtocol implements ExchangeProtocol {
     private readonly tickerBatchMs: number,
     refusal: CoinbaseRefusal = 'names-products',
     private readonly idleChannelsMs = 0,
+    private readonly aliasSubscriptions: CoinbaseAliasSubscriptions = 'own',
   ) {
     this.feed = new CoinbaseFeed(
       {
         isProduct: (id) => host.markets.spec(id)?.id === id,
-        streamedAs: (id) => {
-          const spec = host.markets.spec(id);
-          return (spec && usdAliasOf(spec, (other) => host.markets.spec(other)?.id === other)) ?? id;
-        },
+        streamedAs: (id) => this.streamedAs(id),
+        aliasSubscriptions,
         refusal,
         now: host.now,
         subscribed: (conn, channel, id) => this.sendSnapshot(conn, channel, id),
@@ -64,7 +63,31 @@ export class CoinbaseProtocol implements ExchangeProtocol {
       host.changed,
       host.connectionRules,
     );
-    this.batches = new TickerBatches(this.feed, (id) => host.markets.byId(id), host.now);
+    this.batches = new TickerBatches(this.feed, (id) => host.markets.byId(id), host.now, (id) => this.topicsCarrying('ticker_batch', id));
+  }
+
+  /** The product whose data a channel of `id` carries: the -USD product for a -USDC alias (usdAliasOf), else itself. */
+  private streamedAs(id: string): string {
+    const spec = this.host.markets.spec(id);
+    return (spec && usdAliasOf(spec, this.listed)) ?? id;
+  }
+
+  private readonly listed = (id: string): boolean => this.host.markets.spec(id)?.id === id;
+
+  /**
+   * The topics a product's messages of `channel` go out on: its own, and with 'own' alias subscriptions those of its
+   * -USDC aliases (each a subscription of its own carrying the same messages, named for the -USD product).
+   */
+  private topicsCarrying(channel: CoinbaseChannel, id: string): string[] {
+    const own = topicOf(channel, id);
+    if (this.aliasSubscriptions === 'shared') return [own];
+    const spec = this.host.markets.spec(id);
+    return spec === undefined ? [own] : [own, ...aliasesTo(spec, this.listed).map((alias) => topicOf(channel, alias))];
+  }
+
+  /** Whether anyone takes a product's messages of `channel` (on its own topic or an alias's). */
+  private carried(channel: CoinbaseChannel, id: string): boolean {
+    return this.topicsCarrying(channel, id).some((topic) => this.hub.hasSubscribers(topic));
   }
 
   get hub(): CoinbaseFeed['hub'] {
@@ -86,7 +109,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   tradeAppended(market: SymbolMarket, index: number): void {
     const id = market.spec.id;
     this.batches.traded(id);
-    if (!this.hub.hasSubscribers(topicOf('market_trades', id)) && !this.hub.hasSubscribers(topicOf('ticker', id))) return;
+    if (!this.carried('market_trades', id) && !this.carried('ticker', id)) return;
     let list = this.pending.get(id);
     if (list === undefined) {
       list = [];
@@ -96,19 +119,19 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   }
 
   bookStepped(market: SymbolMarket, update: DepthUpdate): void {
-    const topic = topicOf('level2', market.spec.id);
-    // Taken before the subscriber check: the message due now is the one lost, listened to or not. An arm kept for a
-    // topic nobody subscribes to any more hit a later subscriber's first update (a gap right after its snapshot).
-    const lost = this.gaps.take(topic);
-    if (!this.hub.hasSubscribers(topic)) return;
-    if (lost) {
-      this.feed.lose(topic);
-      return;
+    let message: { readonly now: number; readonly events: Json[] } | undefined;
+    for (const topic of this.topicsCarrying('level2', market.spec.id)) {
+      // Taken before the subscriber check: the message due now is the one lost, listened to or not. An arm kept for a
+      // topic nobody subscribes to any more hit a later subscriber's first update (a gap right after its snapshot).
+      const lost = this.gaps.take(topic);
+      if (!this.hub.hasSubscribers(topic)) continue;
+      if (lost) {
+        this.feed.lose(topic);
+        continue;
+      }
+      message ??= stepMessage(market, update, this.host.now());
+      this.feed.publish(topic, 'l2_data', message.now, message.events);
     }
-    const now = this.host.now();
-    const time = isoMicros(now);
-    const updates = [...levelUpdates(market, 'bid', update.bids, time), ...levelUpdates(market, 'offer', update.asks, time)];
-    this.feed.publish(topic, 'l2_data', now, [{ type: 'update', product_id: market.spec.id, updates }]);
   }
 
   timers(): readonly ProtocolTimer[] {
@@ -215,11 +238,11 @@ export class CoinbaseProtocol implements ExchangeProtocol {
     let sent = 0;
     for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
       const [channel, id = ''] = name.split(':');
-      const market = channel === 'level2' ? this.host.markets.byId(id) : undefined;
+      const market = channel === 'level2' ? this.host.markets.byId(this.streamedAs(id)) : undefined;
       const ask = market?.book.bestAsk();
       if (market === undefined || ask === undefined) continue;
       const now = this.host.now();
-      sent += this.feed.publish(name, 'l2_data', now, [{ type: 'update', product_id: id, updates: levelUpdates(market, 'bid', [[crossedBidUnits(ask[0]), ask[1]]], isoMicros(now)) }]);
+      sent += this.feed.publish(name, 'l2_data', now, [{ type: 'update', product_id: market.spec.id, updates: levelUpdates(market, 'bid', [[crossedBidUnits(ask[0]), ask[1]]], isoMicros(now)) }]);
     }
     return sent;
   }
@@ -229,7 +252,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
     let sent = 0;
     for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
       const [channel, id = ''] = name.split(':');
-      const market = channel === 'market_trades' ? this.host.markets.byId(id) : undefined;
+      const market = channel === 'market_trades' ? this.host.markets.byId(this.streamedAs(id)) : undefined;
       const last = market === undefined ? -1 : market.log.length - 1;
       if (market === undefined || last < 0) continue;
       const now = this.host.now();
@@ -253,9 +276,11 @@ export class CoinbaseProtocol implements ExchangeProtocol {
       if (market === undefined || indexes.length === 0) continue;
       const trimmed = market.log.trimmed;
       const trades = indexes.filter((i) => i >= trimmed).map((i) => wsTrade(market, i - trimmed));
-      const topic = topicOf('market_trades', id);
-      if (this.tradeGaps.take(topic)) this.feed.lose(topic);
-      else this.feed.publish(topic, 'market_trades', now, [{ type: 'update', trades: trades.reverse() }]);
+      const events = [{ type: 'update', trades: trades.reverse() }];
+      for (const topic of this.topicsCarrying('market_trades', id)) {
+        if (this.tradeGaps.take(topic)) this.feed.lose(topic);
+        else if (this.hub.hasSubscribers(topic)) this.feed.publish(topic, 'market_trades', now, events);
+      }
       this.publishTicker(market, 'update', now);
     }
     this.pending.clear();
@@ -263,18 +288,21 @@ export class CoinbaseProtocol implements ExchangeProtocol {
 
   /** A ticker message to every subscriber of the product's ticker, logged as sent. */
   private publishTicker(market: SymbolMarket, type: 'snapshot' | 'update', now: number, only?: CoinbaseConn): void {
-    const topic = topicOf('ticker', market.spec.id);
-    if (!this.hub.hasSubscribers(topic)) return;
+    if (only === undefined && !this.carried('ticker', market.spec.id)) return;
     const ticker = tickerJson(market, now);
     if (ticker === undefined) return;
     const events = [{ type, tickers: [ticker.json] }];
-    if (only === undefined) this.feed.publish(topic, 'ticker', now, events);
+    if (only === undefined) for (const topic of this.topicsCarrying('ticker', market.spec.id)) this.feed.publish(topic, 'ticker', now, events);
     else this.feed.sendTo(only, 'ticker', now, events);
     market.logTicker({ timestamp: now, bid: ticker.bid, ask: ticker.ask, last: ticker.last });
   }
 
-  /** What a new subscriber of a channel gets first: the whole book (level2), recent trades, the current ticker. */
-  private sendSnapshot(conn: CoinbaseConn, channel: CoinbaseChannel, id: string): void {
+  /**
+   * What a new subscriber of a channel of `asked` gets first: the whole book (level2), recent trades, the current
+   * ticker, of the product whose data the channel carries (the -USD product for an alias).
+   */
+  private sendSnapshot(conn: CoinbaseConn, channel: CoinbaseChannel, asked: string): void {
+    const id = this.streamedAs(asked);
     const market = this.host.markets.byId(id);
     if (market === undefined) return;
     const now = this.host.now();
@@ -289,7 +317,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
         const { log } = market;
         const trades: Json[] = [];
         // Armed, it keeps its newest trade and leaves out the few before it (they stay in the log: REST has them).
-        const skipped = this.snapshotGaps.delete(topicOf('market_trades', id)) ? SNAPSHOT_GAP_TRADES : 0;
+        const skipped = this.snapshotGaps.delete(topicOf('market_trades', asked)) ? SNAPSHOT_GAP_TRADES : 0;
         for (let i = log.length - 1; i >= 0 && trades.length < SNAPSHOT_TRADES; i--) if (i === log.length - 1 || i < log.length - 1 - skipped) trades.push(wsTrade(market, i));
         this.feed.sendTo(conn, 'market_trades', now, [{ type: 'snapshot', trades }]);
         return;
@@ -309,6 +337,12 @@ export class CoinbaseProtocol implements ExchangeProtocol {
 function wsTrade(market: SymbolMarket, index: number): Json {
   const { trade_id, product_id, price: p, size: s, side, time } = tradeJson(market, index);
   return { trade_id, product_id, price: p, size: s, side, time } as Json;
+}
+
+/** The level2 update of one book step, sent at `now`. */
+function stepMessage(market: SymbolMarket, update: DepthUpdate, now: number): { readonly now: number; readonly events: Json[] } {
+  const time = isoMicros(now);
+  return { now, events: [{ type: 'update', product_id: market.spec.id, updates: [...levelUpdates(market, 'bid', update.bids, time), ...levelUpdates(market, 'offer', update.asks, time)] }] };
 }
 
 function levelUpdates(market: SymbolMarket, side: 'bid' | 'offer', levels: readonly LevelUnits[], eventTime: string): Json[] {

@@ -7,8 +7,9 @@ import type { Json } from '../json';
 import type { MarketSet } from '../marketSet';
 import type { RestResult } from '../restResult';
 import type { SymbolMarket } from '../symbolMarket';
+import type { SymbolSpec } from '../symbols';
 import type { RestFaultStatus } from '../types';
-import { cryptoCurrencies, exchangeRates, fiatCurrencies, productJson } from './products';
+import { cryptoCurrencies, exchangeRates, fiatCurrencies, productJson, usdAliasOf } from './products';
 import { GRANULARITIES, isoMicros, price, size } from './wire';
 
 export interface CoinbaseRestContext {
@@ -42,6 +43,21 @@ function productOf(id: string, ctx: CoinbaseRestContext): SymbolMarket {
   if (market === undefined) throw new CoinbaseError(404, 'NOT_FOUND', 'ProductID is invalid');
   return market;
 }
+
+/**
+ * The market whose data a product's answers carry: for a -USDC alias (BTC-USDC) its -USD product's, the one book
+ * Coinbase merged them into ("-USDC product IDs ... return the same data as the matching -USD product", the WebSocket
+ * endpoints page; on REST, the products list gives both the same price and 24 h volume, as Coinbase's developer forum
+ * reports: forums.coinbasecloud.dev/t/the-mess-of-usd-and-usdc-pairs/5745). Answers still name the product asked.
+ */
+function dataOf(id: string, ctx: CoinbaseRestContext): SymbolMarket {
+  const market = productOf(id, ctx);
+  const usd = usdAliasOf(market.spec, listed(ctx));
+  return usd === undefined ? market : productOf(usd, ctx);
+}
+
+/** As dataOf, for a spec of the products list: the live market whose price and 24 h figures it shows. */
+const liveDataOf = (spec: SymbolSpec, ctx: CoinbaseRestContext): SymbolMarket | undefined => ctx.markets.ifLive(usdAliasOf(spec, listed(ctx)) ?? spec.id);
 
 /** A UNIX-seconds query parameter (string of digits), or undefined when absent. */
 function seconds(query: URLSearchParams, name: string, required: boolean): number | undefined {
@@ -77,7 +93,7 @@ function products(query: URLSearchParams, ctx: CoinbaseRestContext): Json {
   const limit = positiveInt(query, 'limit', false, Number.MAX_SAFE_INTEGER) ?? specs.length;
   const page = specs.slice(offset, offset + limit);
   const now = ctx.now();
-  return { products: page.map((spec) => productJson(spec, ctx.markets.ifLive(spec.id), now, listed(ctx))), num_products: specs.length };
+  return { products: page.map((spec) => productJson(spec, liveDataOf(spec, ctx), now, listed(ctx))), num_products: specs.length };
 }
 
 const listed =
@@ -90,7 +106,7 @@ const listed =
  * the trades up to now − the candle lag count.
  */
 function candles(id: string, query: URLSearchParams, ctx: CoinbaseRestContext): Json {
-  const market = productOf(id, ctx);
+  const market = dataOf(id, ctx);
   const granularity = query.get('granularity') ?? '';
   const g = GRANULARITIES[granularity];
   if (g === undefined) throw invalid(`granularity '${granularity}' is not one of ${Object.keys(GRANULARITIES).join(', ')}`);
@@ -117,7 +133,7 @@ function asOf(ctx: CoinbaseRestContext): { asOf?: number } {
 
 /** The newest `limit` trades within [start, end] (UNIX seconds, each optional), newest first, with the best bid and ask. */
 function marketTrades(id: string, query: URLSearchParams, ctx: CoinbaseRestContext): Json {
-  const market = productOf(id, ctx);
+  const market = dataOf(id, ctx);
   const limit = positiveInt(query, 'limit', true, MAX_TRADES) as number;
   const start = seconds(query, 'start', false);
   const end = seconds(query, 'end', false);
@@ -126,19 +142,22 @@ function marketTrades(id: string, query: URLSearchParams, ctx: CoinbaseRestConte
   const stale = ctx.takeStaleTradesMs();
   const stop = Math.min(end === undefined ? log.length : log.upperBound(end * 1000), stale > 0 ? log.upperBound(ctx.now() - stale) : Infinity);
   const trades: Json[] = [];
-  for (let i = stop - 1; i >= first && trades.length < limit; i--) trades.push(tradeJson(market, i));
+  for (let i = stop - 1; i >= first && trades.length < limit; i--) trades.push(tradeJson(market, i, id));
   const bid = book.bestBid();
   const ask = book.bestAsk();
   return { trades, best_bid: bid ? price(spec, bid[0]) : '', best_ask: ask ? price(spec, ask[0]) : '' };
 }
 
-/** One trade as the market trades endpoint and the market_trades channel write it (side: the taker's). */
-export function tradeJson(market: SymbolMarket, index: number): { [key: string]: Json } {
+/**
+ * One trade as the market trades endpoint and the market_trades channel write it (side: the taker's), named for
+ * `productId` (the product asked, over REST: an alias's answer carries its -USD product's trades).
+ */
+export function tradeJson(market: SymbolMarket, index: number, productId = market.spec.id): { [key: string]: Json } {
   const { log, spec } = market;
   const t = log.at(index);
   return {
     trade_id: String(t.id),
-    product_id: spec.id,
+    product_id: productId,
     price: price(spec, log.priceUnitsAt(index)),
     size: size(spec, log.amountUnitsAt(index)),
     time: isoMicros(t.timestamp),
@@ -150,7 +169,8 @@ export function tradeJson(market: SymbolMarket, index: number): { [key: string]:
 }
 
 function productBook(query: URLSearchParams, ctx: CoinbaseRestContext): Json {
-  const market = productOf(query.get('product_id') ?? '', ctx);
+  const asked = query.get('product_id') ?? '';
+  const market = dataOf(asked, ctx);
   const limit = positiveInt(query, 'limit', false, 10_000) ?? 10_000;
   const { spec, book } = market;
   const snap = book.snapshot(limit);
@@ -159,7 +179,7 @@ function productBook(query: URLSearchParams, ctx: CoinbaseRestContext): Json {
   const ask = snap.asks[0]?.[0];
   const last = market.log.lastPriceUnits();
   return {
-    pricebook: { product_id: spec.id, bids: levels(snap.bids), asks: levels(snap.asks), time: isoMicros(ctx.now()) },
+    pricebook: { product_id: asked, bids: levels(snap.bids), asks: levels(snap.asks), time: isoMicros(ctx.now()) },
     last: last === undefined ? '' : price(spec, last),
     mid_market: bid !== undefined && ask !== undefined ? price(spec, Math.round((bid + ask) / 2)) : '',
     spread_bps: bid !== undefined && ask !== undefined ? (((ask - bid) / bid) * 10_000).toFixed(8) : '',
@@ -205,7 +225,7 @@ export function handleCoinbaseRest(method: string, url: URL, ctx: CoinbaseRestCo
     if (sub === 'candles') return { status: 200, body: candles(productId, url.searchParams, ctx) };
     if (sub === 'ticker') return { status: 200, body: marketTrades(productId, url.searchParams, ctx) };
     const market = productOf(productId, ctx);
-    return { status: 200, body: productJson(market.spec, market, ctx.now(), listed(ctx)) };
+    return { status: 200, body: productJson(market.spec, dataOf(productId, ctx), ctx.now(), listed(ctx)) };
   } catch (error) {
     if (error instanceof CoinbaseError) return { status: error.status, body: { error: error.code, error_details: error.message, message: error.message } };
     return { status: 500, body: { error: 'INTERNAL', error_details: error instanceof Error ? error.message : String(error), message: 'internal error' } };

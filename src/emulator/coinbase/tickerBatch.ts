@@ -21,11 +21,13 @@ export class TickerBatches {
     private readonly feed: CoinbaseFeed,
     private readonly market: (productId: string) => SymbolMarket | undefined,
     private readonly now: () => number,
+    /** The ticker_batch topics a product's ticker goes out on: its own, and those of its aliases kept as their own. */
+    private readonly topics: (productId: string) => readonly string[] = (id) => [topicOf('ticker_batch', id)],
   ) {}
 
   /** A trade of the product: its ticker goes out with the next batch, if anyone is subscribed. */
   traded(productId: string): void {
-    if (this.feed.hub.hasSubscribers(topicOf('ticker_batch', productId))) this.changed.add(productId);
+    if (this.topics(productId).some((topic) => this.feed.hub.hasSubscribers(topic))) this.changed.add(productId);
   }
 
   /** What a new subscriber of a product gets first: its ticker now. */
@@ -41,8 +43,9 @@ export class TickerBatches {
     const now = this.now();
     const perConnection = new Map<CoinbaseConn, Json[]>();
     for (const id of this.changed) {
-      const subscribers = this.feed.hub.subscribersOf(topicOf('ticker_batch', id));
-      const market = subscribers.size === 0 ? undefined : this.market(id);
+      // A connection subscribed under two names of the product (with 'own' alias subscriptions) gets its ticker twice.
+      const subscribers = this.topics(id).flatMap((topic) => [...this.feed.hub.subscribersOf(topic)]);
+      const market = subscribers.length === 0 ? undefined : this.market(id);
       const ticker = market === undefined ? undefined : batchTickerJson(market, now);
       if (ticker === undefined) continue;
       for (const conn of subscribers) {

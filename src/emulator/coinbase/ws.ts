@@ -9,7 +9,7 @@
 import type { Json } from '../json';
 import { WsHub, type WsConnection, type WsProtocol } from '../wsHub';
 import type { LivenessRules } from '../wsLiveness';
-import type { CoinbaseRefusal } from '../types';
+import type { CoinbaseAliasSubscriptions, CoinbaseRefusal } from '../types';
 import { isoNanos } from './wire';
 
 export const CHANNELS = ['heartbeats', 'market_trades', 'level2', 'ticker', 'ticker_batch'] as const;
@@ -34,13 +34,21 @@ export interface CoinbaseWsHooks {
   isProduct(id: string): boolean;
   /**
    * The product whose data a channel of `id` carries: itself, or for an alias (BTC-USDC) the -USD product (BTC-USD),
-   * whose id its messages and the subscriptions reply name.
+   * whose id its messages name.
    */
   streamedAs(id: string): string;
+  /**
+   * How a subscribe naming an alias is kept: 'own', a subscription (topic) of its own, which the protocol publishes
+   * the -USD product's messages on as well; 'shared', the -USD product's, which the subscriptions reply then names.
+   */
+  readonly aliasSubscriptions: CoinbaseAliasSubscriptions;
   /** How a subscribe naming an unknown product is refused: naming them, or not. */
   readonly refusal: CoinbaseRefusal;
   now(): number;
-  /** A connection subscribed to `channel` of `productId`: send it the channel's snapshot (if it has one). */
+  /**
+   * A connection subscribed to `channel` of `productId` (an alias as asked, with 'own' subscriptions): send it the
+   * channel's snapshot (if it has one), of the data the channel carries.
+   */
   subscribed(conn: Conn, channel: CoinbaseChannel, productId: string): void;
 }
 
@@ -148,7 +156,7 @@ export class CoinbaseFeed implements WsProtocol<CoinbaseConnection> {
       else this.error(conn, `failure to subscribe: unknown product id(s) ${unknown.join(', ')}`);
       return;
     }
-    const streamed = [...new Set(ids.map((id) => this.hooks.streamedAs(id)))];
+    const streamed = [...new Set(this.hooks.aliasSubscriptions === 'shared' ? ids.map((id) => this.hooks.streamedAs(id)) : ids)];
     if (type === 'subscribe') this.subscribe(conn, ch, streamed);
     else this.unsubscribe(conn, ch, streamed);
   }

@@ -24,7 +24,12 @@ export async function newAggregate(tree: Pick<MarketsTreeProvider, 'markets'>, s
   // Said, not only left out: an exchange missing from the list would read as one that lists no market of the base.
   if (unavailable.length) void vscode.window.showWarningMessage(`New Aggregate: ${notLoaded(unavailable)}; the other exchanges' markets are offered.`);
   const picked = new Set(proposed.map(legRef));
-  const items = choices.map((l) => ({ label: l.symbol, description: l.exchange, picked: picked.has(legRef(l)), leg: l }));
+  // A market listed as another's name (Coinbase's BTC/USDC is BTC/USD's book) says so: picking both is refused when the aggregate opens.
+  const aliasOf = (l: AggregateLeg) => lists.find((x) => x.exchange === l.exchange)?.markets.find((m) => m.symbol === l.symbol)?.aliasOf;
+  const items = choices.map((l) => {
+    const alias = aliasOf(l);
+    return { label: l.symbol, description: alias === undefined ? l.exchange : `${l.exchange} · same book as ${alias}`, picked: picked.has(legRef(l)), leg: l };
+  });
   const chosen = await vscode.window.showQuickPick(items, { title: `New Aggregate (2/3): legs of ${base}`, canPickMany: true, placeHolder: `the same base on every configured exchange is proposed${unavailable.length ? ` · unavailable: ${unavailable.map((u) => u.exchange).join(', ')}` : ''}` });
   if (!chosen || chosen.length < 2) return undefined;
   const legs: AggregateLeg[] = chosen.map((c) => c.leg);

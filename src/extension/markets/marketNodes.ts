@@ -76,6 +76,8 @@ export interface TreeItemContext {
   readonly now: number;
   /** The market's tick size, once its exchange's markets are loaded (its prices read with its decimals). */
   tickSize?(exchange: string, symbol: string): number | undefined;
+  /** The market this one is another name of (MarketInfo.aliasOf: Coinbase's BTC/USDC is BTC/USD's book), once loaded. */
+  aliasOf?(exchange: string, symbol: string): string | undefined;
   /** Whether a market is being recorded, and how (absent: nothing is). */
   recording?(market: { exchange: string; symbol: string }): RecordingInfo;
   /** The Recordings node's note: how many markets are recorded now ("recording 1 now": its rows list every recording), the store's trouble. */
@@ -133,7 +135,9 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const retrying = row.retrying === undefined ? '' : `\n${row.ticker === undefined ? 'Prices unavailable' : 'Stale'}, retrying: ${row.retrying}`;
       const notTradingNote = notTrading ? `\n${node.exchange} lists it as not trading (halted or delisted): it has no live data` : '';
       const quietNote = row.quietSince !== undefined && !notTrading ? `\nQuiet: no price change since ${localTime(row.quietSince, ctx.now)} (the stream is live)` : '';
-      item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart${notTradingNote}${quietNote}${retrying}${derivatives ? `\n${derivatives}` : ''}${recordedNote}`;
+      const aliasOf = ctx.aliasOf?.(node.exchange, node.symbol);
+      const aliasNote = aliasOf === undefined ? '' : `\n${node.exchange} lists ${node.symbol} as another name of ${aliasOf}: one order book, so its prices, chart, book and trades are ${aliasOf}'s`;
+      item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart${aliasNote}${notTradingNote}${quietNote}${retrying}${derivatives ? `\n${derivatives}` : ''}${recordedNote}`;
       item.command = { command: ROW_CLICK_COMMAND, title: 'Open Chart' };
       return item;
     }

@@ -69,6 +69,10 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
         const load = this.loaded.get(exchange);
         return load?.state === 'loaded' ? load.bySymbol.get(symbol)?.tickSize : undefined;
       },
+      aliasOf: (exchange, symbol) => {
+        const load = this.loaded.get(exchange);
+        return load?.state === 'loaded' ? load.bySymbol.get(symbol)?.aliasOf : undefined;
+      },
       expanded: (id) => this.expansion.has(id),
       now: Date.now(),
       ...(recording ? { recording: (m: { exchange: string; symbol: string }) => this.drawn(node, recording.info(m)), recordingSummary: () => (this.drawnSummary = recording.summary()) } : {}),

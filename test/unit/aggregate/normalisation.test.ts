@@ -36,7 +36,10 @@ describe('aggregate normalisation: contract sizes and quote equivalence', () => 
 
   const markets: Record<string, MarketInfo[]> = {
     binance: [{ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.01 }, { symbol: 'ETH/USDT', base: 'ETH', quote: 'USDT', active: true, tickSize: 0.01 }],
-    coinbase: [{ symbol: 'BTC/USD', base: 'BTC', quote: 'USD', active: true, tickSize: 0.01 }],
+    coinbase: [
+      { symbol: 'BTC/USD', base: 'BTC', quote: 'USD', active: true, tickSize: 0.01 },
+      { symbol: 'BTC/USDC', base: 'BTC', quote: 'USDC', active: true, tickSize: 0.01, aliasOf: 'BTC/USD' },
+    ],
     bybit: [{ symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.1, contract: { segment: 'perp', settlement: 'linear', contractSize: 1 } }],
     bitmex: [{ symbol: 'BTC/USD:BTC', base: 'BTC', quote: 'USD', active: true, tickSize: 0.5, contract: 'contract size undefined is not a positive number' }],
   };
@@ -64,6 +67,36 @@ describe('aggregate normalisation: contract sizes and quote equivalence', () => 
       ],
     });
     assert.deepEqual(resolveLegs({ ...def([['binance', 'BTC/USDT']]), price: { kind: 'leg', leg: 3 } }, (ex) => markets[ex] ?? ''), { ok: false, issues: ['price: there is no leg 4'] });
+  });
+});
+
+describe('an aggregate given one book under two names (Coinbase lists BTC/USDC as an alias of BTC/USD)', () => {
+  const markets: Record<string, MarketInfo[]> = {
+    binance: [{ symbol: 'BTC/USDC', base: 'BTC', quote: 'USDC', active: true, tickSize: 0.01 }],
+    coinbase: [
+      { symbol: 'BTC/USD', base: 'BTC', quote: 'USD', active: true, tickSize: 0.01 },
+      { symbol: 'BTC/USDC', base: 'BTC', quote: 'USDC', active: true, tickSize: 0.01, aliasOf: 'BTC/USD' },
+      { symbol: 'USDT/USDC', base: 'USDT', quote: 'USDC', active: true, tickSize: 0.0001 },
+    ],
+  };
+  const resolve = (...legs: string[]) =>
+    resolveLegs({ name: 'agg', legs: legs.map((l) => ({ exchange: l.split(':')[0] ?? '', symbol: l.split(':')[1] ?? '' })), price: { kind: 'vwap' }, usdtIsUsd: false }, (ex) => markets[ex] ?? 'not configured');
+
+  it('is refused naming both legs and why (every trade would count twice), whichever name comes first; not as a quote mismatch', () => {
+    assert.deepEqual(resolve('coinbase:BTC/USD', 'coinbase:BTC/USDC'), {
+      ok: false,
+      issues: ['leg 2 (coinbase BTC/USDC): the same order book as leg 1 (coinbase BTC/USD): coinbase lists BTC/USDC as another name of BTC/USD, so every trade would count twice; keep one of them'],
+    });
+    assert.deepEqual(resolve('coinbase:BTC/USDC', 'binance:BTC/USDC', 'coinbase:BTC/USD'), {
+      ok: false,
+      issues: ['leg 3 (coinbase BTC/USD): the same order book as leg 1 (coinbase BTC/USDC): coinbase lists BTC/USDC as another name of BTC/USD, so every trade would count twice; keep one of them'],
+    });
+  });
+
+  it('takes the alias as a leg of its own book otherwise (its quote is its own name\'s: USDC)', () => {
+    const r = resolve('coinbase:BTC/USDC', 'binance:BTC/USDC');
+    assert.ok(r.ok);
+    assert.deepEqual(r.legs.map((l) => [l.exchange, l.symbol, l.quote]), [['coinbase', 'BTC/USDC', 'USDC'], ['binance', 'BTC/USDC', 'USDC']]);
   });
 });
 

@@ -147,6 +147,16 @@ describe('Markets tree groups', () => {
     assert.equal(item().description, '0.45  +2.00% · mark 0.4513', 'before the markets are loaded: by size, as before');
   });
 
+  it("a market listed as another's name (Coinbase's BTC/USDC) says whose book it is in its tooltip; the label stays its own", () => {
+    const node: MarketNode = { kind: 'market', exchange: 'coinbase', symbol: 'BTC/USDC', favourite: false };
+    const ticker = { timestamp: 1_000, last: 61_000, bid: undefined, ask: undefined, change24hPercent: 1 };
+    const ctx = { ticker: () => ({ ticker, staleSince: undefined }), expanded: () => false, now: 2_000 };
+    const item = toTreeItem(node, { ...ctx, aliasOf: (_exchange: string, symbol: string) => (symbol === 'BTC/USDC' ? 'BTC/USD' : undefined) });
+    assert.equal(item.label, 'BTC/USDC');
+    assert.match(String(item.tooltip), /^BTC\/USDC on coinbase — click to open a chart\ncoinbase lists BTC\/USDC as another name of BTC\/USD: one order book, so its prices, chart, book and trades are BTC\/USD's/);
+    assert.ok(!String(toTreeItem({ ...node, symbol: 'BTC/USD' }, { ...ctx, aliasOf: () => undefined }).tooltip).includes('another name'));
+  });
+
   it("markets that cannot load: the row says what the failure means (offline), the tooltip keeps the exchange's words and offers a retry", async () => {
     setConfiguration({ 'tradesuite.exchanges': ['kraken'] });
     const raw = 'kraken GET https://api.kraken.com/0/public/Assets fetch failed: getaddrinfo ENOTFOUND api.kraken.com';
