@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { requireWithCodeCache, type CodeCachedModule } from '../core/util/codeCachedRequire';
+import { ModuleThrewError, requireWithCodeCache, type CodeCachedModule } from '../core/util/codeCachedRequire';
 import { errorMessage, logBuffer, type Logger } from '../core/util/log';
 import type * as Extension from './extension';
 
@@ -33,6 +33,8 @@ export function loadMain(file: string, cacheDir: string, log: Logger, moduleRequ
   try {
     cached = requireWithCodeCache(file, cacheDir, log, moduleRequire);
   } catch (err) {
+    // The bundle itself threw: it ran once, and must not run again by a plain require.
+    if (err instanceof ModuleThrewError) throw new Error(`the extension's bundle ${file} did not load: ${errorMessage(err.cause)}`, { cause: err.cause });
     log.warn(`${path.basename(file)} did not load with its code cache (${errorMessage(err)}): loaded without it`);
   }
   let exports: unknown;

@@ -44,6 +44,17 @@ type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: { exp
  * gets (by default one of its own); the extension's bundle gets its entry's, so VS Code sees `require('vscode')`
  * come from the same module as a plain require of the bundle would (it names the extension by that module's path).
  */
+/** The module's own top-level code threw (it ran): loading it again another way would run it twice. */
+export class ModuleThrewError extends Error {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(`${path.basename(file)} threw while it loaded: ${errorMessage(cause)}`, { cause });
+    this.name = 'ModuleThrewError';
+  }
+}
+
 export function requireWithCodeCache(file: string, cacheDir: string, log: Logger, moduleRequire: NodeJS.Require = createRequire(file)): CodeCachedModule {
   const source = readFileSync(file, 'utf8');
   const cacheFile = path.join(cacheDir, `${path.basename(file)}-${cacheKey(file)}${SUFFIX}`);
@@ -51,7 +62,12 @@ export function requireWithCodeCache(file: string, cacheDir: string, log: Logger
   const script = new vm.Script(WRAPPER_HEAD + source + WRAPPER_TAIL, { filename: file, lineOffset: -1, cachedData: stored === 'corrupt' ? undefined : stored });
   const cache: CodeCacheUse = stored === 'corrupt' || script.cachedDataRejected === true ? 'rejected' : stored === undefined ? 'miss' : 'hit';
   const module = { exports: {} as unknown };
-  (script.runInThisContext() as CommonJsWrapper)(module.exports, moduleRequire, module, file, path.dirname(file));
+  const run = script.runInThisContext() as CommonJsWrapper;
+  try {
+    run(module.exports, moduleRequire, module, file, path.dirname(file));
+  } catch (err) {
+    throw new ModuleThrewError(file, err);
+  }
   let saved = cache === 'hit';
   return {
     exports: module.exports,

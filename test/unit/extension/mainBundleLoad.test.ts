@@ -79,4 +79,16 @@ describe("the extension's entry: its bundle loaded with V8's code cache", () => 
       (err: Error) => err.message === `the extension's bundle ${file} did not load: Error: broken at load` && (err.cause as Error).message === 'broken at load',
     );
   });
+  it('a bundle that throws while it loads ran once: it is not required again without the cache', () => {
+    const runs = '__mainBundleRuns';
+    (globalThis as Record<string, unknown>)[runs] = 0;
+    writeFileSync(file, `globalThis.${runs}++;\nthrow new Error("broken at load");\n`);
+    try {
+      assert.throws(() => loadMain(file, cacheDir, log, entryRequire), /did not load: Error: broken at load/);
+      assert.equal((globalThis as Record<string, unknown>)[runs], 1, 'its top-level code ran once');
+      assert.deepEqual(warnings, [], 'not taken for a code cache failure');
+    } finally {
+      delete (globalThis as Record<string, unknown>)[runs];
+    }
+  });
 });
