@@ -24,6 +24,8 @@ export interface ChartCommandTarget {
   loadOlderBars(requestId: number, before: number, count: number): void;
   send(message: HostMessage): void;
   showError(message: string): void;
+  /** A banner's condition ended (showError's message). */
+  resolveError(message: string): void;
   /** A line in the log about the page (named by the panel, at most so many: a page may send its asks in a loop). */
   warn(line: string): void;
 }
@@ -48,10 +50,18 @@ export class ChartPageCommands {
     this.footprint = asks.costly('chart/setFootprint', (on: boolean) => target.setFootprint(on));
     // Answered once the write settles, with the setting as it then is, for every ask the write stands for (the page
     // shows what it asked for meanwhile and counts its asks: VolumeProfileAsks).
+    // A failed write's banner goes with the next write that succeeds.
+    let failed: string | undefined;
     this.volumeProfile = asks.costly('chart/setVolumeProfile', (mode: VolumeProfileMode, answered: number) =>
       target
         .writeVolumeProfile(mode)
-        .catch((err: unknown) => target.showError(`the volume profile setting could not be changed: ${userMessage(err)}`))
+        .then(
+          () => {
+            if (failed !== undefined) target.resolveError(failed);
+            failed = undefined;
+          },
+          (err: unknown) => target.showError((failed = `the volume profile setting could not be changed: ${userMessage(err)}`)),
+        )
         .finally(() => target.send({ method: 'chart/volumeProfile', params: { mode: target.volumeProfile(), answered } })),
     );
     // The page waits for the answer to its latest request only (OlderBarsEdge): those it replaced need none.

@@ -68,6 +68,8 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private footprint: FootprintSubscription | undefined;
   /** Where the footprint's trades are while they load (sent again to a page that loads meanwhile). */
   private footprintLoading: FootprintLoadingWire | undefined;
+  /** The footprint hole the banner names, until its trades are fetched after all. */
+  private footprintHoleShown: string | undefined;
   /** The market's price increment, once its markets are loaded (a replay's from its recorded prices). */
   private tickSize: number | undefined;
   /** On a replay: its market's first recorded trade, before which there is no bar to page in. */
@@ -98,6 +100,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
       },
       send: (message) => this.host.send(message),
       showError: (message) => this.showError(message),
+      resolveError: (message) => this.resolveError(message),
       // About its page, which may send them in a loop: at most so many lines (PageAsks.line), named by the panel.
       warn: (line) => this.host.asks.line('warn', line),
     });
@@ -374,14 +377,17 @@ export class ChartPanel extends MarketPanel<ChartState> {
         break;
       case 'hole':
         // While a retry is due the dashed partial frames say enough; the banner is for a hole that stays.
-        if (!e.retrying) this.showError(`footprint: the trades from ${new Date(e.from).toISOString()} to ${new Date(e.until).toISOString()} could not be fetched (${e.reason}); those bars are marked partial`);
+        if (!e.retrying) this.showError((this.footprintHoleShown = `footprint: the trades from ${new Date(e.from).toISOString()} to ${new Date(e.until).toISOString()} could not be fetched (${e.reason}); those bars are marked partial`));
         break;
       case 'loading':
         this.footprintLoading = { from: e.from, until: e.until, ...(e.reached !== undefined ? { reached: e.reached } : {}) };
         this.host.send({ method: 'chart/footprintLoading', params: this.footprintLoading });
         break;
       case 'filled':
-        break; // the bars came in a `bars` event, whole again
+        // The bars came in a `bars` event, whole again: the hole's banner, if it said one, is over.
+        if (this.footprintHoleShown !== undefined) this.resolveError(this.footprintHoleShown);
+        this.footprintHoleShown = undefined;
+        break;
       case 'state':
         break; // the candle subscription on the same trade stream shows the connection
       default:

@@ -263,6 +263,13 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
     this.fireChanged();
   }
 
+  /** What a banner said has ended: the page drops it, and a reloaded page is no longer sent it. */
+  protected resolveError(message: string): void {
+    const text = bannerText(message);
+    this.host.send({ method: 'panel/errorResolved', params: { message: text } });
+    if (this.bannerShown === text) this.bannerShown = undefined;
+  }
+
   protected showError(message: string): void {
     this.ctx.log.warn(`${panelTitle(this.state)}: ${errorText(message)}`);
     this.bannerShown = bannerText(message);

@@ -19,7 +19,7 @@ function rig(offered: readonly string[] = []) {
   const asks = new PageAsks(() => 'chart panel "BTC/USDT · 1m"', log, () => undefined, () => undefined, () => time.now, time.schedule);
   let setting: VolumeProfileMode = 'visible';
   const writes: Array<{ mode: VolumeProfileMode; settle: () => void }> = [];
-  const did = { timeframes: [] as Timeframe[], footprints: [] as boolean[], older: [] as number[], sent: [] as HostMessage[], errors: [] as string[] };
+  const did = { timeframes: [] as Timeframe[], footprints: [] as boolean[], older: [] as number[], sent: [] as HostMessage[], errors: [] as string[], resolved: [] as string[] };
   const target: ChartCommandTarget = {
     setTimeframe: (tf) => void did.timeframes.push(tf),
     offeredTimeframes: () => offered,
@@ -38,6 +38,7 @@ function rig(offered: readonly string[] = []) {
     loadOlderBars: (requestId) => void did.older.push(requestId),
     send: (m) => void did.sent.push(m),
     showError: (m) => void did.errors.push(m),
+    resolveError: (m) => void did.resolved.push(m),
     warn: (m) => void warnings.push(m),
   };
   const commands = new ChartPageCommands(asks, target);
@@ -78,6 +79,7 @@ describe('chart page commands: a flooding page', () => {
       loadOlderBars: () => undefined,
       send: (m) => void did.sent.push(m),
       showError: (m) => void did.errors.push(m),
+      resolveError: (m) => void did.resolved.push(m),
       warn: () => undefined,
     });
     failing.handle({ method: 'chart/setVolumeProfile', params: { mode: 'session' } });
@@ -87,6 +89,34 @@ describe('chart page commands: a flooding page', () => {
     await settled();
     assert.deepEqual(did.errors, ['the volume profile setting could not be changed: settings.json is read-only', 'the volume profile setting could not be changed: settings.json is read-only']);
     assert.deepEqual(did.sent, [{ method: 'chart/volumeProfile', params: { mode: 'visible', answered: 1 } }, { method: 'chart/volumeProfile', params: { mode: 'visible', answered: 1 } }]);
+  });
+
+  it("a failed write's banner is resolved by the next write that succeeds, not before", async () => {
+    const { time, did, asks } = rig();
+    let failing = true;
+    const commands = new ChartPageCommands(asks, {
+      setTimeframe: () => undefined,
+      offeredTimeframes: () => [],
+      setFootprint: () => undefined,
+      writeVolumeProfile: () => (failing ? Promise.reject(new Error('settings.json is read-only')) : Promise.resolve()),
+      volumeProfile: () => 'visible',
+      loadOlderBars: () => undefined,
+      send: (m) => void did.sent.push(m),
+      showError: (m) => void did.errors.push(m),
+      resolveError: (m) => void did.resolved.push(m),
+      warn: () => undefined,
+    });
+    commands.handle({ method: 'chart/setVolumeProfile', params: { mode: 'session' } });
+    await settled();
+    assert.deepEqual(did.resolved, []);
+    failing = false;
+    time.advance(ASK_INTERVAL_MS);
+    commands.handle({ method: 'chart/setVolumeProfile', params: { mode: 'visible' } });
+    await settled();
+    time.advance(ASK_INTERVAL_MS);
+    await settled();
+    assert.deepEqual(did.resolved, did.errors, 'the banner shown is the one resolved');
+    assert.equal(did.errors.length, 1);
   });
 
   it('chart/loadOlderBars 10,000 times a second for 2 s: at most one request started per interval, the last one always served', () => {
