@@ -9,7 +9,11 @@ import { formatRows, mergeCandles, parseRows, parseTail } from './cacheRows';
 
 export { mergeCandles, parseRows } from './cacheRows';
 
-const FORMAT_VERSION = 1;
+/**
+ * 2 since s57/s58: a contract market's kline volume is kept in trade units (contracts where the exchange trades them),
+ * and weeks open on Monday on every exchange; files of 1 are read as no cache and fetched again once.
+ */
+const FORMAT_VERSION = 2;
 /** Appends may take a file this far past its `maxRows` before a merge rewrites it to the newest `maxRows`. */
 const APPEND_SLACK = 1.1;
 /** The first read from a file's end, in bytes (≈ 1,000 rows); each further read takes four times as much. */
