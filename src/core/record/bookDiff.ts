@@ -38,11 +38,7 @@ export class BookDiff {
     if (ts - this.lastSnapshotAt < this.opts.snapshotEveryMs) return [];
     this.lastTs = ts;
     this.lastSnapshotAt = ts;
-    const seq = ++this.seq;
-    const out: BookRow[] = [];
-    for (const [price, amount] of this.bids) out.push({ ts, seq, kind: 'snapshot', side: 'bid', price, amount });
-    for (const [price, amount] of this.asks) out.push({ ts, seq, kind: 'snapshot', side: 'ask', price, amount });
-    return out;
+    return snapshotRows(ts, ++this.seq, this.bids, this.asks);
   }
 
   rows(book: OrderBook): BookRow[] {
@@ -54,11 +50,10 @@ export class BookDiff {
     const nextBids = toMap(book.bids);
     const nextAsks = toMap(book.asks);
     const snapshot = this.lastSnapshotAt === undefined || ts - this.lastSnapshotAt >= this.opts.snapshotEveryMs || ts < this.lastSnapshotAt;
-    const out: BookRow[] = [];
+    let out: BookRow[] = [];
     if (snapshot) {
       this.lastSnapshotAt = ts;
-      for (const [price, amount] of book.bids) out.push({ ts, seq, kind: 'snapshot', side: 'bid', price, amount });
-      for (const [price, amount] of book.asks) out.push({ ts, seq, kind: 'snapshot', side: 'ask', price, amount });
+      out = snapshotRows(ts, seq, book.bids, book.asks);
     } else {
       diff(this.bids, nextBids, (price, amount) => out.push({ ts, seq, kind: 'delta', side: 'bid', price, amount }));
       diff(this.asks, nextAsks, (price, amount) => out.push({ ts, seq, kind: 'delta', side: 'ask', price, amount }));
@@ -68,6 +63,13 @@ export class BookDiff {
     this.holding = true;
     return out;
   }
+}
+
+function snapshotRows(ts: number, seq: number, bids: Iterable<BookLevel>, asks: Iterable<BookLevel>): BookRow[] {
+  const out: BookRow[] = [];
+  for (const [price, amount] of bids) out.push({ ts, seq, kind: 'snapshot', side: 'bid', price, amount });
+  for (const [price, amount] of asks) out.push({ ts, seq, kind: 'snapshot', side: 'ask', price, amount });
+  return out;
 }
 
 function toMap(levels: readonly BookLevel[]): Map<number, number> {
