@@ -223,12 +223,14 @@ export async function readPart<K extends RecordKind>(file: string, kind: K, onPr
 }
 
 async function decodeFile<C>(file: string, loaded: Loaded, decoder: Decoder<C>, onProblem: ((message: string) => void) | undefined, missingThrows: boolean): Promise<C> {
+  // Outside the try: a reader that did not load is one named failure, not every file skipped as damaged.
+  const parquet = hyparquet();
   try {
     if ('error' in loaded) throw loaded.error;
     const bytes = loaded.bytes;
     const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
     const buffer = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
-    const metadata = hyparquet().parquetMetadata(buffer);
+    const metadata = parquet.parquetMetadata(buffer);
     const format = formatProblem(new Map((metadata.key_value_metadata ?? []).map((kv) => [kv.key, kv.value])).get(FORMAT_KEY));
     if (format !== undefined) throw new Error(format);
     const n = footerRows(metadata);

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MAIN_THREAD_CHARS, MAX_FILE_CHARS, PARSE_TIMEOUT_MS } from './bounds';
+import { errorMessage } from '../../util/log';
 import { parseAlertsConfig, type AlertsConfig, type ParseOptions } from './parseAlertsConfig';
 
 /** In the bundles the worker is dist/alertsConfigWorker.js beside the caller; from source (tests) the .ts file, through tsx. */
@@ -13,7 +14,13 @@ const WORKER_FILE = path.join(__dirname, FROM_SOURCE ? 'alertsConfigWorker.ts' :
 const WORKER = FROM_SOURCE ? `require('tsx/cjs/api').register(); require(${JSON.stringify(WORKER_FILE)});` : WORKER_FILE;
 
 export async function loadAlertsConfig(text: string, options: ParseOptions = {}): Promise<AlertsConfig> {
-  if (text.length <= MAIN_THREAD_CHARS || text.length > MAX_FILE_CHARS) return parseAlertsConfig(text, options);
+  if (text.length <= MAIN_THREAD_CHARS || text.length > MAX_FILE_CHARS) {
+    try {
+      return parseAlertsConfig(text, options);
+    } catch (err) {
+      return refusedConfig(`alerts.yaml could not be read: ${errorMessage(err)}`); // the yaml parser's chunk did not load
+    }
+  }
   return parseInWorker(text, options);
 }
 
