@@ -55,13 +55,13 @@ export interface LiquidationInput {
   readonly timestamp?: number;
 }
 
-/** A trade to append; `timestamp` defaults to max(now, last + 1) and must otherwise exceed the last one. */
 /** A request-weight limit (Binance): `limit` per `windowMs` (default a minute, as the exchange counts it). */
 export interface WeightLimit {
   readonly limit: number;
   readonly windowMs?: number;
 }
 
+/** A trade to append; `timestamp` defaults to max(now, last + 1) and must otherwise exceed the last one. */
 export interface TradeInput {
   readonly price: number;
   readonly amount: number;

@@ -86,7 +86,7 @@ export class BinanceProtocol implements ExchangeProtocol {
     // The futures API has weights and limits of its own, not modelled: it reports a weight of 1 and never refuses.
     if (isFapiPath(url.pathname)) return withWeight(handleFapiRest(method, url.pathname, url.searchParams, this.futures.restContext()), 1);
     const rule = this.weightRule();
-    const verdict = this.weights.charge(client, isRestPath(url.pathname) ? spotRequestWeight(url.pathname.slice(REST_PREFIX.length), url.searchParams) : 1, rule);
+    const verdict = this.weights.charge(client, spotRequestWeight(url.pathname.slice(REST_PREFIX.length), url.searchParams), rule);
     switch (verdict.kind) {
       case 'limited':
         return withWeight(weightLimited(rule.limit, rule.windowMs, verdict.retryAfterSec), verdict.used);
