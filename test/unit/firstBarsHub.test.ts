@@ -58,12 +58,16 @@ describe('MarketHub: first bars before the markets (fake client, a klines server
   }
 
   /** A hub on a fake client whose markets give BTC/USDT the id `marketId`; `uses` records what was shown before each use of the client. */
-  async function open(marketId: string | Error, cacheDir?: string) {
-    const client = Object.assign(new FakeClient(), {
-      marketId: async () => {
+  async function open(marketId: string | Error | Readonly<Record<string, string>>, cacheDir?: string, aliasOf?: string) {
+    const fake = new FakeClient('fake', aliasOf === undefined ? ['BTC/USDT', 'ETH/USDT'] : ['BTC/USDT', aliasOf]);
+    const listed = fake.loadMarkets.bind(fake);
+    const client = Object.assign(fake, {
+      marketId: async (symbol: string) => {
         if (marketId instanceof Error) throw marketId;
-        return marketId;
+        return typeof marketId === 'string' ? marketId : marketId[symbol];
       },
+      // BTC/USDT listed as another name of `aliasOf`'s book (as Coinbase lists BTC/USDC of BTC/USD).
+      loadMarkets: async () => (await listed()).map((m) => (aliasOf !== undefined && m.symbol === 'BTC/USDT' ? { ...m, aliasOf } : m)),
     });
     for (let i = 0; i < 10; i++) client.trade({ id: `t${i}`, timestamp: T0 - 10 * MIN + i * MIN + 5, price: 100, amount: 1, side: 'buy' }, false);
     const events: CandleEvent[] = [];
@@ -97,6 +101,12 @@ describe('MarketHub: first bars before the markets (fake client, a klines server
     const { events, log } = await open('XBTUSDT');
     assert.deepEqual(shown(events), ['cached 12 from the exchange', 'cached 0', 'snapshot']);
     assert.match(await log.line(/withdrawn/), /warn fake BTC\/USDT: the newest bars shown before the markets loaded were asked as BTCUSDT, but the exchange's id of the market is XBTUSDT: withdrawn until its history loads/);
+  });
+
+  it("an alias's bars asked under its own id stay: the exchange answers them with its book's (no withdrawal, no warning)", async () => {
+    const { events, log } = await open({ 'BTC/USDT': 'BTCUSDT', 'BTC/USDX': 'BTCUSDX' }, undefined, 'BTC/USDX');
+    assert.deepEqual(shown(events), ['cached 12 from the exchange', 'snapshot']);
+    assert.equal(log.lines.filter((l) => /withdrawn/.test(l)).length, 0);
   });
 
   /** The bar times of the `n`th cached event, as minutes before T0. */

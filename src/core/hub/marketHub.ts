@@ -513,13 +513,17 @@ export class MarketHub {
    */
   private async sameMarketId(req: MarketKey, book: MarketKey, asked: string): Promise<boolean> {
     let id: string | undefined;
+    let ownId: string | undefined;
     try {
-      id = await (await this.opts.clients.get(book.exchange)).marketId?.(book.symbol);
+      const client = await this.opts.clients.get(book.exchange);
+      id = await client.marketId?.(book.symbol);
+      // An alias's own id answers with its book's data (Coinbase: a -USDC product "returns the same data as the matching -USD product").
+      if (book.symbol !== req.symbol) ownId = await client.marketId?.(req.symbol);
     } catch (err) {
       this.log.warn(`${req.exchange} ${req.symbol}: the id of the market its newest bars were asked under could not be checked: ${userMessage(err)}`);
       return true;
     }
-    if (id === undefined || id === asked) return true;
+    if (id === undefined || id === asked || ownId === asked) return true;
     const of = book.symbol === req.symbol ? "the exchange's id of the market" : `its book is ${book.symbol}'s (the exchange lists it as an alias), whose id`;
     this.log.warn(`${req.exchange} ${req.symbol}: the newest bars shown before the markets loaded were asked as ${asked}, but ${of} is ${id}: withdrawn until its history loads`);
     return false;
