@@ -137,6 +137,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private readonly continuingTradeReads = new Map<string, object | undefined>();
   /** Per symbol of a 'tickers' stream of named markets, the ccxt ticker object it delivered last. */
   private readonly deliveredTickers = new Map<string, unknown>();
+  /** Per ticker stream's symbol list (the same array at every read), its feed names and the markets they were read from. */
+  private readonly feedLists = new WeakMap<readonly string[], { readonly ex: ProExchange; readonly feed: string[] }>();
   /** The REST snapshot that completes the stream of every market's tickers when it starts. */
   private readonly everyTickerSeed = new EveryTickerSeed(
     () => everyTickerSnapshot(() => (this.loaded ? Promise.resolve(this.loaded) : this.withMarkets()), (m) => this.log.warn(`${this.exchangeId} tickers: ${m}`)),
@@ -368,7 +370,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     } else {
       // A Coinbase -USDC alias's tickers are its -USD market's (feedSymbol): watched under that market, one
       // subscription for both names, so the USDC group leaving never unsubscribes what the USD group shows.
-      await ex.watchTickers([...new Set(symbols.map((s) => this.feedSymbol(ex, s) ?? s))]);
+      await ex.watchTickers(this.feedSymbols(ex, symbols));
       raws = this.changedTickers(ex, symbols);
     }
     const out: MarketTicker[] = [];
@@ -383,6 +385,15 @@ export class CcxtMarketDataClient implements MarketDataClient {
       }
     }
     return out;
+  }
+
+  /** The feed's names of a ticker stream's symbols (feedSymbol), worked out once per list and markets, not per message. */
+  private feedSymbols(ex: ProExchange, symbols: readonly string[]): string[] {
+    const known = this.feedLists.get(symbols);
+    if (known?.ex === ex) return known.feed;
+    const feed = [...new Set(symbols.map((s) => this.feedSymbol(ex, s) ?? s))];
+    this.feedLists.set(symbols, { ex, feed });
+    return feed;
   }
 
   /**
