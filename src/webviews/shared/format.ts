@@ -90,12 +90,12 @@ export function formatAmount(x: number, significantBelowOne = 4, step?: number):
   if (a >= 1e6 || Number(thousands) >= 1000) return `${sign}${millions}M`;
   if (a >= 1e5) return `${sign}${thousands}K`;
   const decimals = plainDecimals(a, significantBelowOne, most);
-  const text = a >= 1e3 ? fixedGrouped(a, decimals) : a.toFixed(decimals);
-  const shown = Number(text.replace(/,/g, ''));
+  const fixed = a.toFixed(decimals);
+  const shown = Number(fixed);
   if (shown === 0) return `${sign}<${decimals === 0 ? '1' : `0.${'1'.padStart(decimals, '0')}`}`;
   // Rounded up to the next magnitude (a power of ten): written as that magnitude is, which rounds no further.
   if (shown >= 1e5 || plainDecimals(shown, significantBelowOne, most) !== decimals) return formatAmount(x < 0 ? -shown : shown, significantBelowOne, step);
-  return sign + text;
+  return sign + (a >= 1e3 ? fixedGrouped(a, decimals) : fixed);
 }
 
 /** The decimals of an amount below 100,000 by its magnitude; below 1, `significant` digits (at most `most` decimals). */
