@@ -2,7 +2,7 @@
  * The heatmap's keys, for a user without a mouse: what a key on the focused map does to the viewport (the wheel's and
  * the drag's moves, by fixed steps). Pure; the page's keydown handler maps the event, then applies it to the view.
  */
-import { LIVE_VIEW, pan, zoomPrice, zoomTime, type Resolved, type Viewport } from './heatmapModel';
+import { LIVE_VIEW, liveView, pan, zoomPrice, zoomTime, type Resolved, type Viewport } from './heatmapModel';
 
 /** One step of zoom: a wheel notch, or a key press. */
 export const ZOOM_STEP = 1.15;
@@ -73,7 +73,7 @@ export function afterKey(key: HeatKey, vp: Viewport, r: Resolved, newestIndex: n
     case 'panPrice':
       return pan(vp, r, 0, key.toward * r.height * PAN_SHARE, newestIndex);
     case 'live':
-      return { ...LIVE_VIEW, colWidth: vp.colWidth };
+      return liveView(vp);
     case 'reset':
       return LIVE_VIEW;
   }

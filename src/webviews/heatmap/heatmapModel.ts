@@ -18,6 +18,9 @@ export interface Viewport {
 }
 
 export const LIVE_VIEW: Viewport = { colWidth: 3, rightIndex: null, centerPrice: null, pricePerPx: null };
+
+/** Following the market again (newest at the right, price on the spread), at the zoom `vp` has. */
+export const liveView = (vp: Viewport): Viewport => ({ ...LIVE_VIEW, colWidth: vp.colWidth });
 export const MIN_COL_WIDTH = 0.05;
 export const MAX_COL_WIDTH = 40;
 

@@ -25,7 +25,7 @@ import { installErrorReporting, onMessage, post, postReady, rememberPanel } from
 import { ColumnRing } from './columnRing';
 import { AXIS_HEIGHT, AXIS_WIDTH, HeatmapRenderer } from './heatmapCanvas';
 import { afterKey, heatKey, KEYS_DESCRIPTION, ZOOM_STEP } from './heatmapKeys';
-import { cursorInfo, LIVE_VIEW, pan, resolveView, zoomPrice, zoomTime, type CursorInfo, type Viewport } from './heatmapModel';
+import { cursorInfo, LIVE_VIEW, liveView, pan, resolveView, zoomPrice, zoomTime, type CursorInfo, type Viewport } from './heatmapModel';
 
 const connection = new ConnectionState();
 const NO_SPANS: readonly TradesMissingWire[] = [];
@@ -190,7 +190,7 @@ function App() {
     const info = e.offsetX <= r.width && e.offsetY <= r.height ? cursorInfo(store, r, e.offsetX, e.offsetY) : undefined;
     setCursor(info ? { x: e.offsetX, y: e.offsetY, info } : null);
   }, []);
-  const live = useCallback(() => setView((v) => ({ ...LIVE_VIEW, colWidth: v.colWidth })), []);
+  const live = useCallback(() => setView(liveView), []);
   // Each press applies to the view as the presses before it left it (a held key repeats faster than the page draws).
   const onKeyDown = useCallback((e: KeyboardEvent) => {
     const key = heatKey(e);
