@@ -174,6 +174,14 @@ export function buildKlines(log: TradeLog, query: KlineQuery, now: number): Klin
   // A generated trade may stamp a millisecond past `now`; its bucket is then the one in progress.
   const newest = Math.max(now, log.at(log.length - 1).timestamp);
   const last = bucketStart(interval, endTime === undefined ? newest : Math.min(newest, endTime));
+  return bucketOpens(interval, first, last, startTime, limit).map((open) => klineRow(log.spec, interval, open, bucketKline(log, open, nextBucketStart(interval, open))));
+}
+
+/**
+ * The open times of the buckets a kline query answers, in [first, last]: with `startTime` the oldest `limit` from it
+ * (a startTime inside a bucket starts at the next), otherwise the newest `limit`, oldest first.
+ */
+export function bucketOpens(interval: string, first: number, last: number, startTime: number | undefined, limit: number): number[] {
   const opens: number[] = [];
   if (startTime !== undefined) {
     const from = Math.max(first, bucketStart(interval, startTime) === startTime ? startTime : nextBucketStart(interval, bucketStart(interval, startTime)));
@@ -182,14 +190,18 @@ export function buildKlines(log: TradeLog, query: KlineQuery, now: number): Klin
     for (let open = last; open >= first && opens.length < limit; open = bucketStart(interval, open - 1)) opens.push(open);
     opens.reverse();
   }
-  return opens.map((open) => klineRow(log.spec, interval, open, bucketKline(log, open, nextBucketStart(interval, open))));
+  return opens;
+}
+
+/** A bucket without trades: flat at the close of the trade before it (index `before`), volume 0. */
+export function flatKline(log: TradeLog, before: number): KlineUnits {
+  const close = log.priceUnitsAt(before);
+  return { open: close, high: close, low: close, close, volume: 0, quote: 0n, count: 0, buyVolume: 0, buyQuote: 0n };
 }
 
 /** The kline of [open, next): its trades, or flat at the previous close with volume 0 (open is not before the first trade). */
 function bucketKline(log: TradeLog, open: number, next: number): KlineUnits {
   const from = log.lowerBound(open);
   const to = log.lowerBound(next, from);
-  if (to > from) return tradesKline(log, from, to);
-  const close = log.priceUnitsAt(from - 1);
-  return { open: close, high: close, low: close, close, volume: 0, quote: 0n, count: 0, buyVolume: 0, buyQuote: 0n };
+  return to > from ? tradesKline(log, from, to) : flatKline(log, from - 1);
 }

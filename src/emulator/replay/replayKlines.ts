@@ -4,7 +4,7 @@
  * the trades up to now by Binance's rules. A bucket without trades is reported as Binance does: flat at the previous
  * close with volume 0. Buckets that open before the recorded period are left out (their trades are unknown).
  */
-import { bucketStart, klineRow, nextBucketStart, tradesKline, type KlineQuery, type KlineRow, type KlineUnits } from '../klines';
+import { bucketOpens, bucketStart, flatKline, klineRow, nextBucketStart, tradesKline, type KlineQuery, type KlineRow, type KlineUnits } from '../klines';
 import type { TradeLog } from '../tradeLog';
 import type { OfficialKlineUnits, Recording } from './recording';
 
@@ -28,16 +28,8 @@ export class ReplayKlines {
     const start = this.recording.start;
     const first = bucketStart(interval, start) === start ? start : nextBucketStart(interval, bucketStart(interval, start));
     const last = bucketStart(interval, endTime === undefined ? now : Math.min(now, endTime));
-    const opens: number[] = [];
-    if (startTime !== undefined) {
-      const from = Math.max(first, bucketStart(interval, startTime) === startTime ? startTime : nextBucketStart(interval, bucketStart(interval, startTime)));
-      for (let open = from; open <= last && opens.length < limit; open = nextBucketStart(interval, open)) opens.push(open);
-    } else {
-      for (let open = last; open >= first && opens.length < limit; open = bucketStart(interval, open - 1)) opens.push(open);
-      opens.reverse();
-    }
     const rows: KlineRow[] = [];
-    for (const open of opens) {
+    for (const open of bucketOpens(interval, first, last, startTime, limit)) {
       const kline = this.kline(interval, open, now);
       if (kline !== undefined) rows.push(klineRow(this.log.spec, interval, open, kline));
     }
@@ -55,8 +47,6 @@ export class ReplayKlines {
       return { ...extras, open: official.open, high: official.high, low: official.low, close: official.close, volume: official.volume };
     }
     if (traded !== undefined) return traded;
-    if (from === 0) return undefined;
-    const close = this.log.priceUnitsAt(from - 1);
-    return { open: close, high: close, low: close, close, volume: 0, quote: 0n, count: 0, buyVolume: 0, buyQuote: 0n };
+    return from === 0 ? undefined : flatKline(this.log, from - 1);
   }
 }
