@@ -8,6 +8,7 @@ import type { Replay } from './replay/replay';
 import type { Json } from './json';
 import type { DerivativesSnapshot } from './protocol';
 import { isMalformedKind, MALFORMED_KINDS, type EmulatorLiquidation, type EmulatorStats, type EmulatorTicker, type EmulatorTrade, type ExchangeId, type LiquidationInput, type MalformedKind, type PlayPathOptions, type RestFault, type TradeInput, type WeightLimit } from './types';
+import { WEIGHT_WINDOW_MS } from './binance/requestWeight';
 
 export const CONTROL_PREFIX = '/_emulator';
 
@@ -315,7 +316,7 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
     const limit = num(b, 'limit', 1, true);
     const windowMs = num(b, 'windowMs', 1000, false);
     asBadInput(() => t.setWeightLimit({ limit, ...(windowMs === undefined ? {} : { windowMs }) }));
-    return ok({ limit, windowMs: windowMs ?? 60_000 });
+    return ok({ limit, windowMs: windowMs ?? WEIGHT_WINDOW_MS });
   },
   '/fault/staleTrades': (t, b) => {
     const ms = num(b, 'ms', 0, true);

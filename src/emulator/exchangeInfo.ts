@@ -1,5 +1,5 @@
 /** GET /api/v3/exchangeInfo: the fields and filters ccxt's binance parseMarket reads. */
-import { DEFAULT_WEIGHT_RULE, type WeightRule } from './binance/requestWeight';
+import { DEFAULT_WEIGHT_RULE, rateInterval, type WeightRule } from './binance/requestWeight';
 import { unitString } from './decimal';
 import type { Json } from './streams';
 import type { MarketStatus, SymbolSpec } from './symbols';
@@ -47,12 +47,11 @@ export function exchangeInfoSymbol(spec: SymbolSpec): Json {
 
 /** `weight`: the REQUEST_WEIGHT limit in force (spot's 6000 a minute unless a test set another). */
 export function exchangeInfo(specs: readonly SymbolSpec[], serverTime: number, weight: WeightRule = DEFAULT_WEIGHT_RULE): Json {
-  const minutes = weight.windowMs % 60_000 === 0;
   return {
     timezone: 'UTC',
     serverTime,
     rateLimits: [
-      { rateLimitType: 'REQUEST_WEIGHT', interval: minutes ? 'MINUTE' : 'SECOND', intervalNum: minutes ? weight.windowMs / 60_000 : Math.round(weight.windowMs / 1000), limit: weight.limit },
+      { rateLimitType: 'REQUEST_WEIGHT', ...rateInterval(weight.windowMs), limit: weight.limit },
       { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 100 },
       { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: 61000 },
     ],

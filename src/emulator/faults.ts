@@ -1,5 +1,6 @@
 /** Injected faults: a response/send delay and queued REST failures (each protocol renders them in its own form). */
 import type { RestFault, RestFaultStatus, WeightLimit } from './types';
+import { WEIGHT_WINDOW_MS } from './binance/requestWeight';
 
 /** A REST failure taken from the queue for one request. */
 export interface TakenRestFault {
@@ -35,7 +36,7 @@ export class Faults {
   }
 
   setWeightLimit(weight: WeightLimit): void {
-    const windowMs = weight.windowMs ?? 60_000;
+    const windowMs = weight.windowMs ?? WEIGHT_WINDOW_MS;
     if (!Number.isInteger(weight.limit) || weight.limit < 1) throw new Error(`weight limit must be a positive integer, got ${String(weight.limit)}`);
     if (!Number.isInteger(windowMs) || windowMs < 1000) throw new Error(`weight window must be an integer number of ms >= 1000, got ${String(windowMs)}`);
     this.weight = { limit: weight.limit, windowMs };

@@ -26,6 +26,11 @@ export interface WeightRule {
 
 export const DEFAULT_WEIGHT_RULE: WeightRule = { limit: SPOT_WEIGHT_LIMIT, windowMs: WEIGHT_WINDOW_MS };
 
+/** A window as Binance names it: whole minutes as MINUTE, anything else as (rounded) SECONDs. */
+export function rateInterval(windowMs: number): { readonly interval: 'MINUTE' | 'SECOND'; readonly intervalNum: number } {
+  return windowMs % 60_000 === 0 ? { interval: 'MINUTE', intervalNum: windowMs / 60_000 } : { interval: 'SECOND', intervalNum: Math.round(windowMs / 1000) };
+}
+
 /** The documented weight of one /api/v3 request (`route`: the path after /api/v3); an unlisted route weighs 1. */
 export function spotRequestWeight(route: string, query: URLSearchParams): number {
   switch (route) {

@@ -1,7 +1,7 @@
 /** How Binance answers when it rate-limits, bans or fails a request: its HTTP status, {code, msg} body and Retry-After. */
 import type { RestResult } from '../restResult';
 import type { RestFaultStatus } from '../types';
-import { SPOT_WEIGHT_LIMIT, WEIGHT_WINDOW_MS } from './requestWeight';
+import { rateInterval, SPOT_WEIGHT_LIMIT, WEIGHT_WINDOW_MS } from './requestWeight';
 
 /** Binance's documented codes: 4XX is a request the server refuses (the sender's side), 5XX the server's own trouble. */
 const BODIES: Readonly<Record<Exclude<RestFaultStatus, 418 | 429>, { code: number; msg: string }>> = {
@@ -28,7 +28,8 @@ export function binanceRestFault(status: RestFaultStatus, retryAfterSec: number,
 
 /** 429, -1003 with errors.md's wording ("current limit is %s request weight per %s"), and the seconds to the window's end. */
 export function weightLimited(limit: number, windowMs: number, retryAfterSec: number): RestResult {
-  const per = windowMs % 60_000 === 0 ? `${windowMs / 60_000} MINUTE` : `${Math.round(windowMs / 1000)} SECOND`;
+  const { interval, intervalNum } = rateInterval(windowMs);
+  const per = `${intervalNum} ${interval}`;
   return {
     status: 429,
     body: { code: -1003, msg: `Too much request weight used; current limit is ${limit} request weight per ${per}. Please use WebSocket Streams for live updates to avoid polling the API.` },
