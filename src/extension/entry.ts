@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { ModuleThrewError, requireWithCodeCache, type CodeCachedModule } from '../core/util/codeCachedRequire';
+import { ModuleThrewError, requireWithCodeCache, saveCodeCacheLater, type CodeCachedModule, type PendingCodeCache } from '../core/util/codeCachedRequire';
 import { errorMessage, logBuffer, type Logger } from '../core/util/log';
 import type * as Extension from './extension';
 
@@ -53,7 +53,7 @@ function asMain(exports: unknown, file: string): ExtensionMain {
 }
 
 let main: ExtensionMain | undefined;
-let pendingSave: { readonly timer: NodeJS.Timeout; readonly cached: CodeCachedModule } | undefined;
+let pendingSave: PendingCodeCache | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = logBuffer();
@@ -64,11 +64,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const took = `${MAIN_BUNDLE} loaded in ${Date.now() - started} ms (code cache: ${cache})`;
   if (cache === 'rejected') log.info(`${took}; a new one is written`);
   else log.debug(took);
-  if (loaded.cached && loaded.cached.cache !== 'hit') {
-    const timer = setTimeout(() => void saveCodeCache(), MAIN_CODE_CACHE_SAVE_DELAY_MS);
-    timer.unref();
-    pendingSave = { timer, cached: loaded.cached };
-  }
+  if (loaded.cached) pendingSave = saveCodeCacheLater(loaded.cached, MAIN_CODE_CACHE_SAVE_DELAY_MS);
   main = loaded.main;
   main.activate(context, log);
 }
@@ -77,19 +73,10 @@ export async function deactivate(): Promise<void> {
   const loaded = main;
   main = undefined;
   // Started first: VS Code stops waiting for a deactivation after a few seconds, and the bundle's may take them.
-  const saved = saveCodeCache();
+  const saved = pendingSave?.flush();
   try {
     await loaded?.deactivate();
   } finally {
     await saved;
   }
-}
-
-/** Writes a code cache still waiting for its delay (at once on deactivation); a failure is logged by `save`. */
-async function saveCodeCache(): Promise<void> {
-  const pending = pendingSave;
-  pendingSave = undefined;
-  if (!pending) return;
-  clearTimeout(pending.timer);
-  await pending.cached.save();
 }

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadOnceAfterQueuedTimers } from '../util/afterQueuedTimers';
-import { requireWithCodeCache, type CodeCachedModule } from '../util/codeCachedRequire';
+import { requireWithCodeCache, saveCodeCacheLater, type PendingCodeCache } from '../util/codeCachedRequire';
 import type { Logger } from '../util/log';
 
 export type CcxtModule = typeof import('ccxt').default;
@@ -21,7 +21,7 @@ export const CODE_CACHE_SAVE_DELAY_MS = 10_000;
 const CHUNK = path.join(__dirname, 'ccxt.js');
 
 let codeCache: { readonly dir: string; readonly log: Logger } | undefined;
-let pendingSave: { readonly timer: NodeJS.Timeout; readonly module: CodeCachedModule } | undefined;
+let pendingSave: PendingCodeCache | undefined;
 
 /** Keep V8's code cache of the ccxt chunk in `dir` (the first call's directory counts; before the first load). */
 export function useCcxtCodeCache(dir: string, log: Logger): void {
@@ -30,11 +30,7 @@ export function useCcxtCodeCache(dir: string, log: Logger): void {
 
 /** Writes a code cache still waiting for its delay now (a clean shutdown); nothing to do otherwise. */
 export async function flushCcxtCodeCache(): Promise<void> {
-  const pending = pendingSave;
-  pendingSave = undefined;
-  if (!pending) return;
-  clearTimeout(pending.timer);
-  await pending.module.save();
+  await pendingSave?.flush();
 }
 
 const ccxt = loadOnceAfterQueuedTimers(async () => ccxtFromModule(await load()));
@@ -52,11 +48,7 @@ async function load(): Promise<unknown> {
   const took = `ccxt loaded in ${Date.now() - started} ms`;
   if (module.cache === 'rejected') cache.log.info(`${took}; its code cache was refused (another V8, or a damaged file): a new one is written`);
   else cache.log.debug(`${took} (code cache: ${module.cache})`);
-  if (module.cache !== 'hit') {
-    const timer = setTimeout(() => void flushCcxtCodeCache(), CODE_CACHE_SAVE_DELAY_MS);
-    timer.unref();
-    pendingSave = { timer, module };
-  }
+  pendingSave = saveCodeCacheLater(module, CODE_CACHE_SAVE_DELAY_MS);
   return module.exports;
 }
 

@@ -124,3 +124,27 @@ async function removeOtherVersions(cacheDir: string, base: string, keep: string)
     if (stale) await fs.rm(other, { force: true });
   }
 }
+
+/** A code cache to write later (CodeCachedModule.save), or at once by `flush` (a shutdown); nothing to write on a hit. */
+export interface PendingCodeCache {
+  flush(): Promise<void>;
+}
+
+/**
+ * Writes `module`'s code cache `delayMs` after its load (by then the functions its first work ran are compiled, and the
+ * write is off that work's path), or when flushed first. The timer keeps no process alive.
+ */
+export function saveCodeCacheLater(module: CodeCachedModule, delayMs: number): PendingCodeCache {
+  let timer: NodeJS.Timeout | undefined;
+  const flush = async (): Promise<void> => {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    timer = undefined;
+    await module.save();
+  };
+  if (module.cache !== 'hit') {
+    timer = setTimeout(() => void flush(), delayMs);
+    timer.unref();
+  }
+  return { flush };
+}
