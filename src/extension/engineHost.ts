@@ -125,10 +125,13 @@ export class EngineHost {
     c.marketsListening.dispose();
     // Each closes whatever the one before did: a hub whose close failed must not leave the exchanges' sockets open.
     let first: { readonly error: unknown } | undefined;
-    for (const close of [() => c.hub.close(), () => c.replays.closeAll(), () => c.registry.closeAll()]) {
+    const steps = [['the hub', () => c.hub.close()], ['the replays', () => c.replays.closeAll()], ['the exchanges', () => c.registry.closeAll()]] as const;
+    for (const [what, close] of steps) {
       try {
         await close();
       } catch (error) {
+        // The first is thrown to the caller; a later one would be lost unless said here.
+        if (first) this.log.error(`engine stop: ${what} did not close either: ${errorMessage(error)}`);
         first ??= { error };
       }
     }

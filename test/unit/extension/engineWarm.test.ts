@@ -11,7 +11,8 @@ import { captureLog } from '../../helpers/emulatorHub';
 function engineWithMarketsLog() {
   setConfiguration({ 'tradesuite.exchanges': ['binance', 'coinbase', 'bybit'] });
   const settings = readSettings().settings;
-  const engine = new EngineHost(() => settings, { fsPath: os.tmpdir() } as vscode.Uri, captureLog());
+  const log = captureLog();
+  const engine = new EngineHost(() => settings, { fsPath: os.tmpdir() } as vscode.Uri, log);
   const asked: string[] = [];
   const answers = new Map<string, { resolve: (m: readonly MarketInfo[]) => void; reject: (e: Error) => void }>();
   engine.hub.markets = (exchange: string) => {
@@ -19,7 +20,7 @@ function engineWithMarketsLog() {
     return new Promise<readonly MarketInfo[]>((resolve, reject) => answers.set(exchange, { resolve, reject }));
   };
   const settled = () => new Promise<void>((r) => setImmediate(r));
-  return { engine, asked, answers, settled };
+  return { engine, asked, answers, settled, log };
 }
 
 describe('warming the markets', () => {
@@ -82,5 +83,14 @@ describe('warming the markets', () => {
     await assert.rejects(engine.stop(), /the hub could not close/);
     assert.deepEqual(closed, ['replays', 'exchanges']);
     assert.equal(engine.started, false);
+  });
+  it("a stop where the exchanges fail to close too: the hub's error is thrown, the later one is logged, not lost", async () => {
+    const { engine, log } = engineWithMarketsLog();
+    const started = engine.hub as unknown as { close(): Promise<void> };
+    const parts = (engine as unknown as { current: { registry: { closeAll(): Promise<void> } } }).current;
+    started.close = () => Promise.reject(new Error('the hub could not close'));
+    parts.registry.closeAll = () => Promise.reject(new Error('a socket would not close'));
+    await assert.rejects(engine.stop(), /the hub could not close/);
+    assert.match(await log.line(/did not close either/), /engine stop: the exchanges did not close either: .*a socket would not close/);
   });
 });
